@@ -1,0 +1,151 @@
+"""Settings: ``[tool.ecs-advisor]`` in pyproject.toml or ``.ecs-advisor.toml``, then the command line.
+
+The nearest directory (from the current one upward) holding either file wins; within one
+directory ``.ecs-advisor.toml`` wins over ``pyproject.toml``, as ``ruff.toml`` does for ruff. A
+pyproject.toml without a ``[tool.ecs-advisor]`` table does not count.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from advisor.model import SEVERITY_RANK
+
+FAIL_ON_CHOICES = ("error", "warning", "info", "never")
+DEFAULT_EXCLUDE = (
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".terraform",
+    "cdk.out",
+)
+_KNOWN_KEYS = {"select", "ignore", "fail-on", "exclude"}
+
+
+class ConfigError(Exception):
+    """A configuration or usage mistake: reported in one line, exit code 2."""
+
+
+class Settings:
+    """The effective settings of one run."""
+
+    def __init__(self) -> None:
+        self.select: list[str] | None = None  # None: every rule
+        self.ignore: list[str] = []
+        self.fail_on = "warning"
+        self.exclude: list[str] = []
+        self.root = Path.cwd()  # what exclude patterns are relative to
+        self.source: Path | None = None  # the configuration file read, if any
+
+    def fail_threshold(self) -> int | None:
+        """The lowest severity rank that fails the run, or None for never."""
+        return None if self.fail_on == "never" else SEVERITY_RANK[self.fail_on]
+
+
+def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest configuration file and its ecs-advisor table."""
+    for folder in (start, *start.parents):
+        dedicated = folder / ".ecs-advisor.toml"
+        if dedicated.is_file():
+            return dedicated, _read_toml(dedicated)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read_toml(pyproject).get("tool", {}).get("ecs-advisor")
+            if table is not None:
+                return pyproject, table
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a file to read
+
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _string_list(path: Path, key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ConfigError(f"{path}: {key} must be a list of strings")
+
+
+def load_settings(start: Path | None = None) -> Settings:
+    """Settings from the nearest configuration file above ``start`` (default: here)."""
+    found = find_config_file((start or Path.cwd()).resolve())
+    if found is None:
+        return Settings()
+    return settings_from_table(*found)
+
+
+def load_settings_file(path: Path) -> Settings:
+    """Settings from one named file (``--config``), wherever it is."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such configuration file")
+    table = _read_toml(path)
+    if path.name == "pyproject.toml":
+        table = table.get("tool", {}).get("ecs-advisor", {})
+    return settings_from_table(path.resolve(), table)
+
+
+def settings_from_table(path: Path, table: dict[str, Any]) -> Settings:
+    settings = Settings()
+    settings.source = path
+    settings.root = path.parent
+    for key, value in table.items():
+        if key not in _KNOWN_KEYS:
+            from advisor.schema.validate import suggest
+
+            guess = suggest(key, _KNOWN_KEYS)
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            raise ConfigError(f"{path}: unknown setting {key!r}{hint}")
+        if key == "fail-on":
+            if value not in FAIL_ON_CHOICES:
+                raise ConfigError(f"{path}: fail-on must be one of {', '.join(FAIL_ON_CHOICES)}")
+            settings.fail_on = value
+        elif key == "select":
+            settings.select = _string_list(path, key, value)
+        elif key == "ignore":
+            settings.ignore = _string_list(path, key, value)
+        elif key == "exclude":
+            settings.exclude = _string_list(path, key, value)
+    return settings
+
+
+def is_excluded(path: str, patterns: list[str], root: Path) -> bool:
+    """Whether a path, or a folder it sits in, matches a default or configured exclude pattern.
+
+    A pattern matches a base name (``node_modules``, ``*.generated.json``) or a path relative to
+    the configuration's directory (``deploy/legacy``, ``deploy/*/old.json``).
+    """
+    from fnmatch import fnmatch
+
+    absolute = Path(os.path.abspath(path))
+    try:
+        parts = absolute.relative_to(root).parts
+    except ValueError:
+        parts = Path(path).parts
+    for depth, name in enumerate(parts):
+        if name in DEFAULT_EXCLUDE:
+            return True
+        prefix = "/".join(parts[: depth + 1])
+        if any(fnmatch(name, p) or fnmatch(prefix, p.rstrip("/")) for p in patterns):
+            return True
+    return False

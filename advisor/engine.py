@@ -1,0 +1,93 @@
+"""The lint engine: choose the rules, run them over each file's resources, collect findings.
+
+Sources parse, rules judge, reports print: this module only connects them. A bad file becomes
+an input error and the run goes on with the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from advisor.config import ConfigError, Settings
+from advisor.model import SEVERITY_RANK, Finding, InputError, Resource
+from advisor.sources.discover import discover
+from advisor.sources.json_files import InputFailure, NotRecognized, load
+from rules import ALL_RULES, Rule
+
+
+class LintResult:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.errors: list[InputError] = []
+        self.notes: list[str] = []
+        self.files_checked = 0
+
+    def exit_code(self, fail_threshold: int | None) -> int:
+        if self.errors:
+            return 2
+        if fail_threshold is None:
+            return 0
+        failing = any(SEVERITY_RANK[f.severity] >= fail_threshold for f in self.findings)
+        return 1 if failing else 0
+
+
+def _matches(rule: Rule, selector: str) -> bool:
+    wanted = selector.strip()
+    return rule.name == wanted.lower() or (
+        rule.code.upper().startswith(wanted.upper()) and wanted.upper().startswith("ECS")
+    )
+
+
+def select_rules(select: list[str] | None, ignore: list[str]) -> list[Rule]:
+    """The rules enabled by --select/--ignore: codes, code prefixes (ECS2) or names."""
+    for selector in [*(select or []), *ignore]:
+        if not any(_matches(rule, selector) for rule in ALL_RULES):
+            raise ConfigError(f"unknown rule selector {selector!r}: see 'ecs-advisor rules'")
+    chosen = [r for r in ALL_RULES if select is None or any(_matches(r, s) for s in select)]
+    return [r for r in chosen if not any(_matches(r, s) for s in ignore)]
+
+
+def check_resources(resources: Iterable[Resource], rules: list[Rule]) -> list[Finding]:
+    findings = []
+    for resource in resources:
+        label = resource.label
+        for rule in rules:
+            if not rule.applies(resource):
+                continue
+            for hit in rule.check(resource):
+                findings.append(
+                    Finding(
+                        rule.code,
+                        rule.name,
+                        hit.severity or rule.severity,
+                        hit.message,
+                        resource.document.location(hit.pointer),
+                        label,
+                    )
+                )
+    return findings
+
+
+def lint_paths(paths: list[str], settings: Settings) -> LintResult:
+    rules = select_rules(settings.select, settings.ignore)
+    result = LintResult()
+    for candidate in discover(paths, settings.exclude, settings.root, result.errors):
+        try:
+            _document, resources = load(candidate.path, candidate.path)
+        except NotRecognized:
+            if candidate.explicit:
+                result.notes.append(
+                    f"{candidate.path}: not an ECS task definition or service configuration; "
+                    "skipped"
+                )
+            continue
+        except InputFailure as failure:
+            result.errors.append(failure.error)
+            continue
+        except OSError as exc:
+            result.errors.append(InputError(candidate.path, f"cannot read: {exc.strerror}"))
+            continue
+        result.files_checked += 1
+        result.findings.extend(check_resources(resources, rules))
+    result.findings.sort(key=Finding.sort_key)
+    return result

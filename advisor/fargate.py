@@ -1,0 +1,86 @@
+"""Fargate task sizes and the unit strings the ECS API accepts for them.
+
+Shared by the lint rules and the cost model. Sizes from the Fargate documentation: CPU units
+mapped to the memory values (MiB) allowed with them.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _gb(*values: int) -> tuple[int, ...]:
+    return tuple(v * 1024 for v in values)
+
+
+FARGATE_SIZES: dict[int, tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: _gb(*range(1, 5)),
+    1024: _gb(*range(2, 9)),
+    2048: _gb(*range(4, 17)),
+    4096: _gb(*range(8, 31)),
+    8192: _gb(*range(16, 61, 4)),
+    16384: _gb(*range(32, 121, 8)),
+    32768: _gb(60, 120, 244),
+}
+WINDOWS_MIN_CPU = 1024
+
+_CPU = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(vcpus?)?\s*$", re.IGNORECASE)
+_MEMORY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(gb|gib|mb|mib)?\s*$", re.IGNORECASE)
+
+
+def parse_cpu(value: object) -> int | None:
+    """CPU units from ``"256"``, ``256``, ``"1 vCPU"`` or ``"0.25 vcpu"``; None if unreadable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if not isinstance(value, str):
+        return None
+    match = _CPU.match(value)
+    if not match:
+        return None
+    number = float(match.group(1))
+    units = number * 1024 if match.group(2) else number
+    return int(units) if units == int(units) else None
+
+
+def parse_memory(value: object) -> int | None:
+    """MiB from ``"512"``, ``512``, ``"2 GB"`` or ``"0.5GB"``; None if unreadable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if not isinstance(value, str):
+        return None
+    match = _MEMORY.match(value)
+    if not match:
+        return None
+    number = float(match.group(1))
+    unit = (match.group(2) or "mib").lower()
+    mib = number * 1024 if unit in ("gb", "gib") else number
+    return int(mib) if mib == int(mib) else None
+
+
+def format_memory(mib: int) -> str:
+    return f"{mib // 1024} GB" if mib % 1024 == 0 else f"{mib} MiB"
+
+
+def format_cpu(units: int) -> str:
+    vcpu = units / 1024
+    return f"{vcpu:g} vCPU"
+
+
+def valid_memory_text(cpu: int) -> str:
+    """The memory values allowed with a CPU size, compactly (``2 GB to 8 GB in 1 GB steps``)."""
+    values = FARGATE_SIZES[cpu]
+    if cpu == 256 or cpu == 32768:
+        return ", ".join(format_memory(v) for v in values)
+    step = values[1] - values[0]
+    return (
+        f"{format_memory(values[0])} to {format_memory(values[-1])} in {format_memory(step)} steps"
+    )
+
+
+def is_valid_size(cpu: int, memory: int) -> bool:
+    return memory in FARGATE_SIZES.get(cpu, ())

@@ -1,0 +1,206 @@
+"""The normalized model: documents, resources with locations, and findings.
+
+Sources build these; rules read them; reports print them. Plain slotted classes rather than
+dataclasses keep ``import advisor`` cheap (dataclasses pulls in ``inspect``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advisor.jsonpos import PositionIndex, escape_pointer_token
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITY_RANK = {INFO: 1, WARNING: 2, ERROR: 3}
+
+
+class Location:
+    """Where a finding is: a file position and the JSON pointer of the key or value."""
+
+    __slots__ = ("column", "line", "path", "pointer")
+
+    def __init__(self, path: str, line: int, column: int, pointer: str) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.pointer = pointer
+
+
+class Document:
+    """One parsed JSON file. Positions are computed once, and only if a finding needs them."""
+
+    __slots__ = ("_positions", "data", "path", "text")
+
+    def __init__(self, path: str, text: str, data: Any) -> None:
+        self.path = path
+        self.text = text
+        self.data = data
+        self._positions: PositionIndex | None = None
+
+    def location(self, pointer: str) -> Location:
+        if self._positions is None:
+            self._positions = PositionIndex(self.text)
+        line, column = self._positions.position(pointer)
+        return Location(self.path, line, column, pointer)
+
+
+class Resource:
+    """A task definition or service configuration found inside a document."""
+
+    __slots__ = ("_schema_errors", "data", "definition", "document", "pointer", "wrapped")
+
+    kind = "resource"
+
+    def __init__(
+        self, document: Document, pointer: str, data: dict, definition: str, wrapped: bool
+    ) -> None:
+        self.document = document
+        self.pointer = pointer  # where the resource's object sits in the document
+        self.data = data
+        self.definition = definition  # the $defs entry it is validated against
+        self.wrapped = wrapped  # inside a describe-* response rather than a bare request
+        self._schema_errors: list | None = None
+
+    def at(self, *parts: str | int) -> str:
+        """The document-level JSON pointer of a path inside this resource."""
+        return self.pointer + "".join("/" + escape_pointer_token(p) for p in parts)
+
+    @property
+    def schema_errors(self) -> list:
+        """Departures from the AWS model, computed once for all the schema rules."""
+        if self._schema_errors is None:
+            from advisor.schema.validate import shared_validator
+
+            self._schema_errors = shared_validator().validate(self.data, self.definition)
+        return self._schema_errors
+
+    @property
+    def label(self) -> str:
+        return ""
+
+
+class TaskDefinition(Resource):
+    __slots__ = ()
+    kind = "task-definition"
+
+    @property
+    def label(self) -> str:
+        family = self.data.get("family")
+        return family if isinstance(family, str) else "(no family)"
+
+    def containers(self) -> list[tuple[int, dict]]:
+        """(index, definition) of each container that is an object."""
+        found = self.data.get("containerDefinitions")
+        if not isinstance(found, list):
+            return []
+        return [(i, c) for i, c in enumerate(found) if isinstance(c, dict)]
+
+    @property
+    def compatibilities(self) -> set[str]:
+        found = self.data.get("requiresCompatibilities")
+        if not isinstance(found, list):
+            return set()
+        return {c.upper() for c in found if isinstance(c, str)}
+
+    @property
+    def is_fargate(self) -> bool:
+        return "FARGATE" in self.compatibilities
+
+    @property
+    def network_mode(self) -> str | None:
+        mode = self.data.get("networkMode")
+        return mode if isinstance(mode, str) else None
+
+    @property
+    def is_windows(self) -> bool:
+        platform = self.data.get("runtimePlatform")
+        family = platform.get("operatingSystemFamily") if isinstance(platform, dict) else None
+        return isinstance(family, str) and family.upper().startswith("WINDOWS")
+
+
+class Service(Resource):
+    __slots__ = ()
+    kind = "service"
+
+    @property
+    def label(self) -> str:
+        name = self.data.get("serviceName")
+        if not isinstance(name, str):
+            arn = self.data.get("serviceArn")
+            name = arn.rsplit("/", 1)[-1] if isinstance(arn, str) else "(no name)"
+        cluster = self.data.get("cluster") or self.data.get("clusterArn")
+        if isinstance(cluster, str) and cluster:
+            return f"{cluster.rsplit('/', 1)[-1]}/{name}"
+        return name
+
+
+class Finding:
+    """One problem: what, how bad, where, and on which resource."""
+
+    __slots__ = ("code", "location", "message", "name", "resource", "severity")
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: str,
+        message: str,
+        location: Location,
+        resource: str,
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.message = message
+        self.location = location
+        self.resource = resource
+
+    def sort_key(self) -> tuple:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.code)
+
+    def to_dict(self) -> dict[str, Any]:
+        loc = self.location
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "message": self.message,
+            "path": loc.path,
+            "line": loc.line,
+            "column": loc.column,
+            "pointer": loc.pointer,
+            "resource": self.resource,
+        }
+
+
+class InputError:
+    """A file that could not be read or parsed: reported, and the run goes on."""
+
+    __slots__ = ("column", "line", "message", "path")
+
+    def __init__(
+        self, path: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }

@@ -1,0 +1,64 @@
+"""Rule documentation for people: ``ecs-advisor rules``, ``explain`` and the README's table."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+from rules import ALL_RULES, Rule
+
+KIND_NAMES = {"task-definition": "task definitions", "service": "services"}
+
+
+def render_catalogue(fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({"rules": [r.documentation() for r in ALL_RULES]}, indent=2) + "\n"
+    if fmt == "markdown":
+        return markdown_table()
+    from tabulate import tabulate
+
+    rows = [(r.code, r.name, r.severity, r.summary) for r in ALL_RULES]
+    table = tabulate(
+        rows, headers=("code", "name", "severity", "summary"), maxcolwidths=[None, None, None, 60]
+    )
+    return table + "\n\nRun 'ecs-advisor explain CODE' for a rule's full documentation.\n"
+
+
+def markdown_table() -> str:
+    """The README's rule table (generated; tests/test_readme.py keeps the README in step)."""
+    lines = ["| Code | Name | Severity | Summary |", "| --- | --- | --- | --- |"]
+    for r in ALL_RULES:
+        summary = r.summary.replace("|", "\\|")
+        lines.append(f"| {r.code} | `{r.name}` | {r.severity} | {summary} |")
+    return "\n".join(lines) + "\n"
+
+
+def _paragraph(text: str) -> str:
+    return textwrap.fill(text, width=88, initial_indent="  ", subsequent_indent="  ")
+
+
+def _block(text: str) -> str:
+    return textwrap.indent(text.strip("\n"), "    ")
+
+
+def render_explanation(rule: Rule) -> str:
+    kinds = ", ".join(KIND_NAMES.get(k, k) for k in rule.applies_to)
+    sections = [
+        f"{rule.code} {rule.name} ({rule.severity}; applies to {kinds})",
+        "",
+        "What it does",
+        _paragraph(rule.summary),
+        "",
+        "Why is this bad?",
+        _paragraph(rule.rationale),
+        "",
+        "Example",
+        _block(rule.example),
+        "",
+        "Use instead",
+        _block(rule.fixed),
+        "",
+        "What to do",
+        _paragraph(rule.fix),
+    ]
+    return "\n".join(sections) + "\n"

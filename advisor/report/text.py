@@ -1,0 +1,50 @@
+"""``path:line:col: CODE message [name]``, one line per finding, then a summary."""
+
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from advisor.engine import LintResult
+from advisor.model import ERROR, INFO, WARNING
+
+_COLOURS = {ERROR: "31", WARNING: "33", INFO: "36"}
+
+
+def use_colour(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _paint(text: str, code: str, colour: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if colour else text
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def render(result: LintResult, stream: TextIO) -> None:
+    colour = use_colour(stream)
+    for f in result.findings:
+        where = _paint(f"{f.location.path}:{f.location.line}:{f.location.column}:", "1", colour)
+        code = _paint(f.code, _COLOURS[f.severity], colour)
+        stream.write(f"{where} {code} {f.message} [{f.name}]\n")
+    stream.write(summary_line(result) + "\n")
+
+
+def summary_line(result: LintResult) -> str:
+    checked = _plural(result.files_checked, "file")
+    if not result.findings:
+        return f"No problems found in {checked}."
+    counts = {s: 0 for s in (ERROR, WARNING, INFO)}
+    for f in result.findings:
+        counts[f.severity] += 1
+    parts = ", ".join(_plural(n, s) for s, n in counts.items() if n)
+    files = len({f.location.path for f in result.findings})
+    return (
+        f"Found {_plural(len(result.findings), 'problem')} ({parts}) "
+        f"in {_plural(files, 'file')}; {checked} checked."
+    )

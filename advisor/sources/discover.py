@@ -1,0 +1,89 @@
+"""Turn the paths a user names into the files to lint.
+
+Directories are walked (symbolic links included, each real directory once), skipping version
+control, dependency and virtual-environment folders and whatever ``exclude`` names. A missing
+path or a directory loop is reported as an input error; the walk goes on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from advisor.config import is_excluded
+from advisor.model import InputError
+
+LINTED_SUFFIXES = (".json",)
+
+
+class Candidate:
+    """A file to lint, and whether the user named it (explicit files get a note if skipped)."""
+
+    __slots__ = ("explicit", "path")
+
+    def __init__(self, path: str, explicit: bool) -> None:
+        self.path = path
+        self.explicit = explicit
+
+
+def discover(
+    paths: list[str], exclude: list[str], root: Path, errors: list[InputError]
+) -> Iterator[Candidate]:
+    seen: set[str] = set()
+    for given in paths:
+        if not os.path.exists(given):
+            errors.append(InputError(given, "no such file or directory"))
+            continue
+        if is_excluded(given, exclude, root):
+            continue
+        if os.path.isdir(given):
+            yield from _walk(given, exclude, root, errors, seen)
+        else:
+            real = os.path.realpath(given)
+            if real not in seen:
+                seen.add(real)
+                yield Candidate(given, explicit=True)
+
+
+def _walk(
+    top: str, exclude: list[str], root: Path, errors: list[InputError], seen: set[str]
+) -> Iterator[Candidate]:
+    # Depth-first with an explicit stack; each entry carries the real paths of its ancestors,
+    # so a link back to one of them is a loop (reported), and a link elsewhere is walked once.
+    stack: list[tuple[str, frozenset[str]]] = [(top, frozenset())]
+    visited: set[str] = set()
+    while stack:
+        folder, ancestors = stack.pop()
+        real = os.path.realpath(folder)
+        if real in ancestors:
+            errors.append(InputError(folder, f"directory loop: links back to {real}"))
+            continue
+        if real in visited:
+            continue
+        visited.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            errors.append(InputError(folder, f"cannot read directory: {exc.strerror}"))
+            continue
+        if any(e.name == "pyvenv.cfg" for e in entries) and folder != top:
+            continue  # a virtual environment, whatever it is called
+        below = ancestors | {real}
+        subfolders = []
+        for entry in entries:
+            path = os.path.join(folder, entry.name)
+            if is_excluded(path, exclude, root):
+                continue
+            try:
+                is_dir = entry.is_dir()  # follows links
+            except OSError:
+                continue
+            if is_dir:
+                subfolders.append((path, below))
+            elif entry.name.endswith(LINTED_SUFFIXES):
+                real_file = os.path.realpath(path)
+                if real_file not in seen:
+                    seen.add(real_file)
+                    yield Candidate(path, explicit=False)
+        stack.extend(reversed(subfolders))

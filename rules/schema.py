@@ -1,0 +1,148 @@
+"""Rules derived from AWS's own ECS API model (botocore's service-2.json)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from advisor.model import ERROR, WARNING, Resource
+from advisor.schema.validate import INVALID, REQUIRED, UNKNOWN
+from rules.base import Hit, Rule
+
+_BOTH = ("task-definition", "service")
+
+
+class _SchemaRule(Rule):
+    kind: str
+
+    def check(self, resource: Resource) -> Iterator[Hit]:
+        for error in resource.schema_errors:
+            if error.kind == self.kind:
+                pointer = resource.at(*error.path)
+                if error.kind == REQUIRED:  # point at the object that should hold the key
+                    pointer = resource.at(*error.path[:-1])
+                yield Hit(pointer, error.message)
+
+
+class UnknownField(_SchemaRule):
+    code = "ECS101"
+    name = "unknown-field"
+    severity = ERROR
+    applies_to = _BOTH
+    kind = UNKNOWN
+    summary = "A key that the ECS API does not know (usually a typo or a key at the wrong level)."
+    rationale = (
+        "AWS rejects a request with an unknown parameter, so the file fails at deploy time; and a "
+        "misspelt optional key (`portMapping`, `essental`) is worse, because tools that ignore "
+        "unknown keys silently drop the setting you meant. Field names come from botocore's ECS "
+        "service model, the same model the AWS CLI validates against."
+    )
+    example = """{
+  "family": "web",
+  "containerDefinitions": [
+    {"name": "web", "image": "nginx:1.27", "essental": true}
+  ]
+}"""
+    fixed = """{
+  "family": "web",
+  "containerDefinitions": [
+    {"name": "web", "image": "nginx:1.27", "essential": true}
+  ]
+}"""
+    fix = "Correct the key's spelling (the message suggests the closest field) or move it to the object it belongs to."
+
+
+class InvalidFieldValue(_SchemaRule):
+    code = "ECS102"
+    name = "invalid-field-value"
+    severity = ERROR
+    applies_to = _BOTH
+    kind = INVALID
+    summary = "A value of the wrong type, outside its range, or not one of the allowed values."
+    rationale = (
+        '`"containerPort": "80"` or `"networkMode": "awsvpc "` look harmless but the API '
+        "rejects them (`aws ecs register-task-definition --cli-input-json` fails with "
+        '"Invalid type for parameter"). Types, enums and ranges come from the AWS model; values '
+        "holding template placeholders such as `${PORT}` are left alone."
+    )
+    example = """{
+  "family": "web",
+  "containerDefinitions": [
+    {"name": "web", "image": "nginx:1.27", "portMappings": [{"containerPort": "80"}]}
+  ]
+}"""
+    fixed = """{
+  "family": "web",
+  "containerDefinitions": [
+    {"name": "web", "image": "nginx:1.27", "portMappings": [{"containerPort": 80}]}
+  ]
+}"""
+    fix = "Use the type and value the message names: numbers without quotes, enum values exactly as AWS spells them."
+
+
+class MissingRequiredField(_SchemaRule):
+    code = "ECS103"
+    name = "missing-required-field"
+    severity = ERROR
+    applies_to = _BOTH
+    kind = REQUIRED
+    summary = "A field the ECS API requires is absent (e.g. `family`, a container's `image`)."
+    rationale = (
+        "The registration or service creation fails, usually late, in a deployment pipeline. "
+        "Required fields come from the AWS model, plus the container `name` and `image` that the "
+        "API requires although the model does not mark them."
+    )
+    example = """{
+  "family": "web",
+  "containerDefinitions": [{"name": "web"}]
+}"""
+    fixed = """{
+  "family": "web",
+  "containerDefinitions": [{"name": "web", "image": "nginx:1.27"}]
+}"""
+    fix = "Add the missing field; the finding points at the object that should hold it."
+
+
+class OutputOnlyField(Rule):
+    code = "ECS104"
+    name = "output-only-field"
+    severity = WARNING
+    applies_to = _BOTH
+    summary = "A file meant for registration carries fields that only describe output has."
+    rationale = (
+        "Console exports and `describe-task-definition` dumps include `taskDefinitionArn`, "
+        "`revision`, `status`, `requiresAttributes`, `compatibilities`, `registeredAt`, ...; "
+        "`aws ecs register-task-definition --cli-input-json` rejects them as unknown parameters. "
+        'Not raised inside a `{"taskDefinition": ...}` or `{"services": [...]}` describe '
+        "response, which is output by nature."
+    )
+    example = """{
+  "family": "web",
+  "taskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3",
+  "revision": 3,
+  "containerDefinitions": [{"name": "web", "image": "nginx:1.27"}]
+}"""
+    fixed = """{
+  "family": "web",
+  "containerDefinitions": [{"name": "web", "image": "nginx:1.27"}]
+}"""
+    fix = 'Delete the describe-only fields, or keep the file as a `{"taskDefinition": ...}` describe response.'
+
+    def check(self, resource: Resource) -> Iterator[Hit]:
+        if resource.wrapped:
+            return
+        from advisor.schema.validate import shared_validator
+
+        output_only = shared_validator().definition(resource.definition).get("x-output-only", ())
+        present = [key for key in resource.data if key in output_only]
+        if present:
+            fields = ", ".join(present)
+            noun = "field" if len(present) == 1 else "fields"
+            api = (
+                "register-task-definition"
+                if resource.kind == "task-definition"
+                else "create-service"
+            )
+            yield Hit(
+                resource.at(present[0]),
+                f"describe-only {noun} {fields} in a file for {api}, which rejects them",
+            )
