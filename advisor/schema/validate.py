@@ -178,13 +178,15 @@ class Validator:
     def _unknown_message(self, path: tuple, key: str, node: dict[str, Any]) -> str:
         where = aws_path(path) if path else "the document"
         message = f"unknown field {key!r} in {where}"
-        guess = suggest(key, node["properties"])
-        if guess:
-            return f"{message}; did you mean {guess!r}?"
-        owners = self.owners_of(key)
+        properties = node["properties"]
+        same_but_case = {p.lower(): p for p in properties}.get(key.lower())
+        if same_but_case:
+            return f"{message}; did you mean {same_but_case!r}?"
+        owners = self.owners_of(key)  # a real field, put at the wrong level
         if owners:
             return f"{message}; {key!r} is a field of {', '.join(owners[:3])}"
-        return message
+        guess = suggest(key, properties)
+        return f"{message}; did you mean {guess!r}?" if guess else message
 
     def owners_of(self, key: str) -> list[str]:
         """The structures that do define a field, for a field put at the wrong level."""

@@ -1,0 +1,47 @@
+"""Every rule is one documented unit, and its documented example is its first test."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from rules import ALL_RULES, find_rule
+
+RULE_IDS = [rule.code for rule in ALL_RULES]
+
+
+def test_codes_and_names_are_unique_and_well_formed():
+    codes = [r.code for r in ALL_RULES]
+    names = [r.name for r in ALL_RULES]
+    assert len(set(codes)) == len(codes)
+    assert len(set(names)) == len(names)
+    for rule in ALL_RULES:
+        assert re.fullmatch(r"ECS\d{3}", rule.code)
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
+        assert rule.severity in ("error", "warning", "info")
+
+
+@pytest.mark.parametrize("code", RULE_IDS)
+def test_rule_is_fully_documented(code):
+    rule = find_rule(code)
+    for field in ("summary", "rationale", "example", "fixed", "fix"):
+        assert getattr(rule, field).strip(), f"{code} has no {field}"
+    json.loads(rule.example)
+    json.loads(rule.fixed)
+
+
+@pytest.mark.parametrize("code", RULE_IDS)
+def test_documented_example_hits_and_fixed_version_misses(code, linter):
+    rule = find_rule(code)
+    hit = linter.codes(rule.example, name="example.json")
+    assert rule.name in hit, f"{code}'s example does not trigger it: {hit}"
+    miss = linter.codes(rule.fixed, name="fixed.json")
+    assert rule.name not in miss, f"{code}'s fixed example still triggers it"
+
+
+def test_find_rule_by_code_or_name():
+    assert find_rule("ecs202").name == "awslogs-missing-stream-prefix"
+    assert find_rule("awslogs-missing-stream-prefix").code == "ECS202"
+    assert find_rule("nope") is None

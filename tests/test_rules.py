@@ -1,0 +1,458 @@
+"""Hits and misses for each rule, with the locations a user is sent to."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import good_container, good_service, good_taskdef
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def only(findings, name):
+    picked = [f for f in findings if f.name == name]
+    assert len(picked) == 1, [(f.name, f.message) for f in findings]
+    return picked[0]
+
+
+# --- good configurations stay quiet -------------------------------------------------------
+
+
+def test_good_fargate_task_definition_has_no_findings(linter):
+    assert linter.findings(good_taskdef()) == []
+
+
+def test_good_service_has_no_findings(linter):
+    assert linter.findings(good_service(), name="service.json") == []
+
+
+def test_describe_task_definition_output_has_no_findings(linter):
+    described = good_taskdef(
+        taskDefinitionArn="arn:aws:ecs:us-east-1:123456789012:task-definition/web:3",
+        revision=3,
+        status="ACTIVE",
+        compatibilities=["EC2", "FARGATE"],
+        requiresAttributes=[{"name": "com.amazonaws.ecs.capability.logging-driver.awslogs"}],
+        registeredAt="2026-11-02T08:14:55.120000+00:00",
+        registeredBy="arn:aws:sts::123456789012:assumed-role/deployer/ci",
+    )
+    assert linter.findings({"taskDefinition": described, "tags": []}) == []
+
+
+def described_service(name: str, **overrides) -> dict:
+    service = good_service(serviceName=name, **overrides)
+    service.pop("cluster")
+    service["clusterArn"] = "arn:aws:ecs:us-east-1:123456789012:cluster/prod"
+    service["serviceArn"] = f"arn:aws:ecs:us-east-1:123456789012:service/prod/{name}"
+    service["runningCount"] = 1
+    service["status"] = "ACTIVE"
+    service["events"] = [{"id": "e1", "createdAt": 1730000000.5, "message": "steady state"}]
+    return service
+
+
+def test_describe_services_output_is_checked_per_service(linter):
+    services = {
+        "services": [
+            described_service("web"),
+            described_service("worker", enableECSManagedTags=False, propagateTags="NONE"),
+        ],
+        "failures": [],
+    }
+    findings = linter.findings(services, name="services.json")
+    assert sorted(f.name for f in findings) == [
+        "service-tags-not-propagated",
+        "service-without-managed-tags",
+    ]
+    assert {f.resource for f in findings} == {"prod/worker"}
+    assert {f.location.pointer for f in findings} == {
+        "/services/1/enableECSManagedTags",
+        "/services/1/propagateTags",
+    }
+
+
+# --- schema rules -------------------------------------------------------------------------
+
+
+def test_unknown_field_suggests_the_right_key_and_points_at_it(linter):
+    doc = good_taskdef(containerDefinitions=[good_container(portMapping=[{"containerPort": 80}])])
+    text = json.dumps(doc, indent=2)
+    finding = only(linter.findings(text), "unknown-field")
+    assert "did you mean 'portMappings'" in finding.message
+    assert finding.location.line == line_of(text, '"portMapping":')
+    assert finding.location.pointer == "/containerDefinitions/0/portMapping"
+    assert finding.severity == "error"
+
+
+def test_unknown_field_at_the_wrong_level_names_its_owner(linter):
+    doc = good_taskdef(logConfiguration={"logDriver": "awslogs"})
+    finding = only(linter.findings(doc), "unknown-field")
+    assert "ContainerDefinition" in finding.message
+
+
+def test_invalid_types_and_enums_are_reported_with_the_aws_path(linter):
+    container = good_container(portMappings=[{"containerPort": "80"}])
+    doc = good_taskdef(networkMode="AWSVPC", containerDefinitions=[container])
+    messages = [f.message for f in linter.findings(doc) if f.name == "invalid-field-value"]
+    assert any("containerDefinitions[0].portMappings[0].containerPort" in m for m in messages)
+    assert any("did you mean 'awsvpc'" in m for m in messages)
+
+
+def test_lengths_from_the_model_are_checked(linter):
+    doc = good_taskdef(tags=[{"key": "", "value": "x"}, {"key": "k" * 129, "value": "y"}])
+    messages = sorted(f.message for f in linter.findings(doc) if f.name == "invalid-field-value")
+    assert messages == [
+        "tags[0].key must be 1 to 128 characters long",
+        "tags[1].key must be 1 to 128 characters long",
+    ]
+
+
+def test_unit_strings_are_valid_cpu_and_memory(linter):
+    for cpu, memory in (("1 vCPU", "2 GB"), ("0.25 vcpu", "0.5GB"), ("1024", "2048")):
+        assert linter.findings(good_taskdef(cpu=cpu, memory=memory)) == []
+
+
+def test_missing_required_field_points_at_the_object_that_should_hold_it(linter):
+    doc = good_taskdef(containerDefinitions=[{"name": "web", "essential": True}])
+    doc.pop("family")
+    text = json.dumps(doc, indent=2)
+    findings = [f for f in linter.findings(text) if f.name == "missing-required-field"]
+    by_pointer = {f.location.pointer: f for f in findings}
+    assert set(by_pointer) == {"", "/containerDefinitions/0"}
+    assert "family" in by_pointer[""].message
+    assert "image" in by_pointer["/containerDefinitions/0"].message
+    assert by_pointer["/containerDefinitions/0"].location.line == line_of(text, '"name": "web"') - 1
+
+
+def test_null_values_mean_unset(linter):
+    doc = good_taskdef(pidMode=None, ipcMode=None, inferenceAccelerators=None)
+    assert linter.findings(doc) == []
+
+
+def test_output_only_fields_in_a_registration_file(linter):
+    doc = good_taskdef(
+        taskDefinitionArn="arn:aws:ecs:us-east-1:1:task-definition/web:1", revision=1
+    )
+    finding = only(linter.findings(doc), "output-only-field")
+    assert "taskDefinitionArn" in finding.message and "revision" in finding.message
+    assert not [f for f in linter.findings(doc) if f.name == "unknown-field"]
+
+
+def test_output_only_service_fields_in_a_create_service_file(linter):
+    doc = good_service(serviceArn="arn:aws:ecs:us-east-1:1:service/prod/web", runningCount=2)
+    finding = only(linter.findings(doc, name="svc.json"), "output-only-field")
+    assert "create-service" in finding.message
+
+
+# --- placeholders -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["<IMAGE1_NAME>", "${IMAGE}", "$$$IMAGE$$$", "{{ image }}", "#{Image}", "CHANGEME_IMAGE"],
+)
+def test_placeholder_images_are_never_reported(linter, value):
+    doc = good_taskdef(containerDefinitions=[good_container(image=value)])
+    assert linter.findings(doc) == []
+
+
+def test_placeholders_in_typed_and_sized_fields_are_left_alone(linter):
+    container = good_container(
+        portMappings=[{"containerPort": "${PORT}"}], essential="${ESSENTIAL}"
+    )
+    doc = good_taskdef(
+        cpu="${CPU}",
+        memory="$$$MEMORY$$$",
+        networkMode="${NETWORK_MODE}",
+        executionRoleArn="arn:aws:iam::XXXXXXXXXXXX:role/exec",
+        containerDefinitions=[container],
+    )
+    assert linter.findings(doc) == []
+
+
+# --- logging ------------------------------------------------------------------------------
+
+
+def test_missing_log_configuration_points_at_the_container(linter):
+    container = good_container()
+    container.pop("logConfiguration")
+    text = json.dumps(good_taskdef(containerDefinitions=[container]), indent=2)
+    finding = only(linter.findings(text), "missing-log-configuration")
+    assert finding.location.pointer == "/containerDefinitions/0"
+    assert finding.severity == "warning"
+
+
+def test_firelens_counts_as_a_log_configuration(linter):
+    container = good_container(
+        logConfiguration={"logDriver": "awsfirelens", "options": {"Name": "cloudwatch"}}
+    )
+    assert linter.codes(good_taskdef(containerDefinitions=[container])) == []
+
+
+def test_missing_stream_prefix_is_an_error_on_fargate_and_a_warning_elsewhere(linter):
+    container = good_container()
+    del container["logConfiguration"]["options"]["awslogs-stream-prefix"]
+    fargate = only(
+        linter.findings(good_taskdef(containerDefinitions=[container])),
+        "awslogs-missing-stream-prefix",
+    )
+    assert fargate.severity == "error"
+    assert fargate.location.pointer == "/containerDefinitions/0/logConfiguration/options"
+    ec2 = good_taskdef(requiresCompatibilities=["EC2"], containerDefinitions=[container])
+    assert only(linter.findings(ec2), "awslogs-missing-stream-prefix").severity == "warning"
+
+
+def test_awslogs_without_options_is_incomplete_and_unprefixed(linter):
+    container = good_container(logConfiguration={"logDriver": "awslogs"})
+    names = linter.codes(good_taskdef(containerDefinitions=[container]))
+    assert "awslogs-incomplete-options" in names
+    assert "awslogs-missing-stream-prefix" in names
+
+
+def test_awslogs_region_missing_is_named(linter):
+    container = good_container()
+    del container["logConfiguration"]["options"]["awslogs-region"]
+    finding = only(
+        linter.findings(good_taskdef(containerDefinitions=[container])),
+        "awslogs-incomplete-options",
+    )
+    assert "awslogs-region" in finding.message and "awslogs-group" not in finding.message
+
+
+# --- Fargate ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cpu", "memory"),
+    [
+        ("256", "512"),
+        ("256", "2048"),
+        ("4096", "30720"),
+        ("8192", "61440"),
+        ("16384", "122880"),
+        ("32768", "249856"),
+        ("32 vCPU", "60 GB"),
+        ("2 vcpu", "16gb"),
+    ],
+)
+def test_valid_fargate_sizes(linter, cpu, memory):
+    assert "invalid-fargate-size" not in linter.codes(good_taskdef(cpu=cpu, memory=memory))
+
+
+@pytest.mark.parametrize(
+    ("cpu", "memory", "expected"),
+    [
+        ("256", "4096", "with 0.25 vCPU use 512 MiB, 1 GB, 2 GB"),
+        ("1024", "1024", "with 1 vCPU use 2 GB to 8 GB in 1 GB steps"),
+        ("8192", "18432", "16 GB to 60 GB in 4 GB steps"),
+        ("32768", "131072", "60 GB, 120 GB, 244 GB"),
+        ("384", "1024", "not a Fargate CPU size"),
+        ("lots", "1024", "not a CPU value"),
+    ],
+)
+def test_invalid_fargate_sizes_say_what_is_valid(linter, cpu, memory, expected):
+    finding = only(linter.findings(good_taskdef(cpu=cpu, memory=memory)), "invalid-fargate-size")
+    assert expected in finding.message
+
+
+def test_fargate_without_task_size(linter):
+    doc = good_taskdef()
+    del doc["cpu"], doc["memory"]
+    finding = only(linter.findings(doc), "invalid-fargate-size")
+    assert "cpu and memory" in finding.message
+    assert finding.location.pointer == ""
+
+
+def test_windows_fargate_needs_one_vcpu(linter):
+    doc = good_taskdef(
+        cpu="512",
+        memory="1024",
+        runtimePlatform={"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE"},
+    )
+    assert "at least 1 vCPU" in only(linter.findings(doc), "invalid-fargate-size").message
+
+
+def test_ec2_task_sizes_are_not_judged_as_fargate(linter):
+    doc = good_taskdef(requiresCompatibilities=["EC2"], cpu="384", memory="700")
+    assert "invalid-fargate-size" not in linter.codes(doc)
+
+
+def test_fargate_requires_awsvpc(linter):
+    doc = good_taskdef(networkMode="bridge")
+    assert only(linter.findings(doc), "fargate-requires-awsvpc").location.pointer == "/networkMode"
+    doc.pop("networkMode")
+    assert only(linter.findings(doc), "fargate-requires-awsvpc").location.pointer == ""
+    assert "fargate-requires-awsvpc" not in linter.codes(
+        good_taskdef(requiresCompatibilities=["EC2"], networkMode="bridge")
+    )
+
+
+def test_host_port_mismatch_in_awsvpc_and_host_modes(linter):
+    container = good_container(portMappings=[{"containerPort": 8080, "hostPort": 80}])
+    doc = good_taskdef(containerDefinitions=[container])
+    finding = only(linter.findings(doc), "awsvpc-host-port-mismatch")
+    assert finding.location.pointer == "/containerDefinitions/0/portMappings/0/hostPort"
+    host = good_taskdef(
+        requiresCompatibilities=["EC2"], networkMode="host", containerDefinitions=[container]
+    )
+    assert "awsvpc-host-port-mismatch" in linter.codes(host)
+    bridge = good_taskdef(
+        requiresCompatibilities=["EC2"], networkMode="bridge", containerDefinitions=[container]
+    )
+    assert "awsvpc-host-port-mismatch" not in linter.codes(bridge)
+    same = good_container(portMappings=[{"containerPort": 8080, "hostPort": 8080}])
+    assert linter.codes(good_taskdef(containerDefinitions=[same])) == []
+
+
+@pytest.mark.parametrize(
+    "container",
+    [
+        good_container(),  # awslogs
+        good_container(
+            logConfiguration={"logDriver": "awsfirelens"},
+            secrets=[{"name": "A", "valueFrom": "arn:aws:ssm:us-east-1:1:parameter/a"}],
+        ),
+        good_container(
+            logConfiguration={"logDriver": "awsfirelens"},
+            image="123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0",
+        ),
+        good_container(
+            logConfiguration={"logDriver": "awsfirelens"},
+            repositoryCredentials={
+                "credentialsParameter": "arn:aws:secretsmanager:us-east-1:1:secret:x"
+            },
+        ),
+    ],
+)
+def test_fargate_needs_an_execution_role(linter, container):
+    doc = good_taskdef(containerDefinitions=[container])
+    doc.pop("executionRoleArn")
+    assert only(linter.findings(doc), "missing-execution-role").location.pointer == ""
+
+
+def test_no_execution_role_needed_for_public_images_without_awslogs(linter):
+    container = good_container(
+        logConfiguration={"logDriver": "awsfirelens", "options": {"Name": "stdout"}}
+    )
+    doc = good_taskdef(containerDefinitions=[container])
+    doc.pop("executionRoleArn")
+    assert "missing-execution-role" not in linter.codes(doc)
+
+
+def test_no_essential_container(linter):
+    sidecar = good_container(name="sidecar", essential=False)
+    doc = good_taskdef(containerDefinitions=[good_container(essential=False), sidecar])
+    assert (
+        only(linter.findings(doc), "no-essential-container").location.pointer
+        == "/containerDefinitions"
+    )
+    implicit = good_container()
+    implicit.pop("essential")
+    assert "no-essential-container" not in linter.codes(
+        good_taskdef(containerDefinitions=[implicit, sidecar])
+    )
+
+
+# --- containers ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "nginx",
+        "nginx:latest",
+        "registry.example.com:5000/team/app",
+        "ghcr.io/acme/app:latest",
+        "XXXXXXXXXXXX.dkr.ecr.us-east-1.amazonaws.com/app:latest",
+    ],
+)
+def test_mutable_image_tags(linter, image):
+    doc = good_taskdef(containerDefinitions=[good_container(image=image)])
+    finding = only(linter.findings(doc), "mutable-image-tag")
+    assert finding.location.pointer == "/containerDefinitions/0/image"
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "nginx:1.27.0",
+        "registry.example.com:5000/team/app:2024-10-01",
+        "acme/app@sha256:" + "a" * 64,
+        "acme/app:latest@sha256:" + "b" * 64,
+        "${REPO}:${TAG}",
+        "${IMAGE}",
+    ],
+)
+def test_pinned_or_templated_images_pass(linter, image):
+    doc = good_taskdef(containerDefinitions=[good_container(image=image)])
+    assert "mutable-image-tag" not in linter.codes(doc)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DB_PASSWORD", "s3cr3t-Pa55"),
+        ("STRIPE_API_KEY", "abc123def456"),
+        ("GITHUB_TOKEN", "tok"),
+        ("SOMETHING", "AKIAIOSFODNN7EXAMPLE"),
+        ("DATABASE_URL", "postgres://app:pa55word@db:5432/app"),
+    ],
+)
+def test_secret_in_environment_names_the_variable_never_the_value(linter, name, value, tmp_path):
+    container = good_container(
+        environment=[{"name": "LOG_LEVEL", "value": "info"}, {"name": name, "value": value}]
+    )
+    text = json.dumps(good_taskdef(containerDefinitions=[container]), indent=2)
+    finding = only(linter.findings(text), "secret-in-environment")
+    assert name in finding.message
+    assert value not in finding.message
+    assert finding.location.pointer == "/containerDefinitions/0/environment/1/value"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DB_PASSWORD_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:1:secret:x"),
+        ("TOKEN_URL", "https://auth.example.com/token"),
+        ("SECRET_NAME", "prod/db"),
+        ("PASSWORD_FILE", "/run/secrets/db"),
+        ("API_KEY", "${API_KEY}"),
+        ("AUTH_TOKEN_ENABLED", "true"),
+        ("DB_PASSWORD", ""),
+        ("LOG_LEVEL", "debug"),
+    ],
+)
+def test_harmless_environment_values_pass(linter, name, value):
+    container = good_container(environment=[{"name": name, "value": value}])
+    assert "secret-in-environment" not in linter.codes(
+        good_taskdef(containerDefinitions=[container])
+    )
+
+
+def test_one_secret_finding_per_variable(linter):
+    env = [{"name": "DB_PASSWORD", "value": "one"}, {"name": "API_TOKEN", "value": "two"}]
+    findings = linter.findings(good_taskdef(containerDefinitions=[good_container(environment=env)]))
+    assert [f.name for f in findings].count("secret-in-environment") == 2
+
+
+# --- services -----------------------------------------------------------------------------
+
+
+def test_service_tags(linter):
+    missing = good_service()
+    del missing["enableECSManagedTags"], missing["propagateTags"]
+    names = sorted(linter.codes(missing, name="svc.json"))
+    assert names == ["service-tags-not-propagated", "service-without-managed-tags"]
+    off = good_service(enableECSManagedTags=False, propagateTags="NONE")
+    pointers = sorted(f.location.pointer for f in linter.findings(off, name="svc.json"))
+    assert pointers == ["/enableECSManagedTags", "/propagateTags"]
+
+
+def test_service_resource_label_includes_cluster(linter):
+    doc = good_service(enableECSManagedTags=False)
+    assert (
+        only(linter.findings(doc, name="svc.json"), "service-without-managed-tags").resource
+        == "prod/web"
+    )

@@ -1,0 +1,25 @@
+"""Regenerate the README's rule table: ``python tests/update_readme.py``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from advisor.report.rule_docs import markdown_table
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def main() -> None:
+    text = README.read_text(encoding="utf-8")
+    updated = re.sub(
+        r"(<!-- rules-table:start -->\n).*?(<!-- rules-table:end -->)",
+        lambda m: m.group(1) + markdown_table() + m.group(2),
+        text,
+        flags=re.S,
+    )
+    README.write_text(updated, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
