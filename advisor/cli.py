@@ -78,8 +78,10 @@ def run_lint(args: argparse.Namespace) -> int:
     result = lint_paths(args.paths, settings)
     for error in result.errors:
         print(f"ecs-advisor: error: {error}", file=sys.stderr)
-    for note in result.notes:
-        print(f"ecs-advisor: note: {note}", file=sys.stderr)
+    # pre-commit names every JSON file in the change; a note for each unrelated one is noise there.
+    if not os.environ.get("PRE_COMMIT"):
+        for note in result.notes:
+            print(f"ecs-advisor: note: {note}", file=sys.stderr)
     if args.format == "json":
         from advisor.report import json_report
 

@@ -1,6 +1,6 @@
 """Settings: ``[tool.ecs-advisor]`` in pyproject.toml or ``.ecs-advisor.toml``, then the command line.
 
-The nearest directory (from the current one upward) holding either file wins; within one
+The nearest directory (from the current one up to the repository root) holding either file wins; within one
 directory ``.ecs-advisor.toml`` wins over ``pyproject.toml``, as ``ruff.toml`` does for ruff. A
 pyproject.toml without a ``[tool.ecs-advisor]`` table does not count.
 """
@@ -54,7 +54,11 @@ class Settings:
 
 
 def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The nearest configuration file and its ecs-advisor table."""
+    """The nearest configuration file and its ecs-advisor table.
+
+    The search stops at the repository root (a folder holding ``.git``), so a stray file in a
+    home directory cannot change a repository's results.
+    """
     for folder in (start, *start.parents):
         dedicated = folder / ".ecs-advisor.toml"
         if dedicated.is_file():
@@ -64,6 +68,8 @@ def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
             table = _read_toml(pyproject).get("tool", {}).get("ecs-advisor")
             if table is not None:
                 return pyproject, table
+        if (folder / ".git").exists():
+            break
     return None
 
 

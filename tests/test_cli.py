@@ -231,3 +231,18 @@ def test_lint_never_imports_the_aws_sdk(tmp_path):
     }
     assert "advisor" in imported and "rules" in imported  # the check sees our own imports
     assert imported.isdisjoint({"boto3", "botocore", "moto", "jsonschema", "libcst"})
+
+
+def test_configuration_search_stops_at_the_repository_root(cli, tmp_path, monkeypatch):
+    write(tmp_path, ".ecs-advisor.toml", 'select = ["ECS401"]\n')
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    write(tmp_path, "repo/td.json", ERROR_TOO)
+    monkeypatch.chdir(tmp_path / "repo")
+    _, out, _ = cli("lint", "--format", "json", "td.json")
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["ECS301", "ECS401"]
+
+
+def test_notes_are_left_out_under_pre_commit(cli, tmp_path, monkeypatch):
+    write(tmp_path, "package.json", '{"name": "x"}')
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    assert cli("lint", "package.json") == (0, "No problems found in 0 files.\n", "")
