@@ -135,23 +135,34 @@ def settings_from_table(path: Path, table: dict[str, Any]) -> Settings:
     return settings
 
 
+def relative_parts(path: str, root: Path) -> tuple[str, ...]:
+    """A path's components relative to the configuration's folder (as given, if outside it)."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(root).parts
+    except ValueError:
+        return Path(path).parts
+
+
+def is_excluded_name(name: str, relative: str, patterns: list[str]) -> bool:
+    """Whether one path component (``name``, at ``relative``) is excluded."""
+    if name in DEFAULT_EXCLUDE:
+        return True
+    if not patterns:
+        return False
+    from fnmatch import fnmatch
+
+    return any(fnmatch(name, p) or fnmatch(relative, p.rstrip("/")) for p in patterns)
+
+
 def is_excluded(path: str, patterns: list[str], root: Path) -> bool:
     """Whether a path, or a folder it sits in, matches a default or configured exclude pattern.
 
     A pattern matches a base name (``node_modules``, ``*.generated.json``) or a path relative to
     the configuration's directory (``deploy/legacy``, ``deploy/*/old.json``).
     """
-    from fnmatch import fnmatch
-
-    absolute = Path(os.path.abspath(path))
-    try:
-        parts = absolute.relative_to(root).parts
-    except ValueError:
-        parts = Path(path).parts
-    for depth, name in enumerate(parts):
-        if name in DEFAULT_EXCLUDE:
-            return True
-        prefix = "/".join(parts[: depth + 1])
-        if any(fnmatch(name, p) or fnmatch(prefix, p.rstrip("/")) for p in patterns):
-            return True
-    return False
+    parts = relative_parts(path, root)
+    return any(
+        is_excluded_name(name, "/".join(parts[: depth + 1]), patterns)
+        for depth, name in enumerate(parts)
+    )

@@ -12,7 +12,7 @@ from advisor.config import ConfigError, Settings
 from advisor.model import SEVERITY_RANK, Finding, InputError, Resource
 from advisor.sources.discover import discover
 from advisor.sources.json_files import InputFailure, NotRecognized, load
-from rules import ALL_RULES, Rule
+from rules import ALL_RULES, Hit, Rule
 
 
 class LintResult:
@@ -48,23 +48,24 @@ def select_rules(select: list[str] | None, ignore: list[str]) -> list[Rule]:
 
 
 def check_resources(resources: Iterable[Resource], rules: list[Rule]) -> list[Finding]:
-    findings = []
+    """Run the rules; then locate all hits of a document in one scan of its text."""
+    pending: list[tuple[Rule, Hit, Resource]] = []
     for resource in resources:
-        label = resource.label
         for rule in rules:
-            if not rule.applies(resource):
-                continue
-            for hit in rule.check(resource):
-                findings.append(
-                    Finding(
-                        rule.code,
-                        rule.name,
-                        hit.severity or rule.severity,
-                        hit.message,
-                        resource.document.location(hit.pointer),
-                        label,
-                    )
-                )
+            if rule.applies(resource):
+                pending.extend((rule, hit, resource) for hit in rule.check(resource))
+    findings = []
+    by_document: dict[int, list[tuple[Rule, Hit, Resource]]] = {}
+    for item in pending:
+        by_document.setdefault(id(item[2].document), []).append(item)
+    for items in by_document.values():
+        document = items[0][2].document
+        locations = document.locate([hit.pointer for _, hit, _ in items])
+        for (rule, hit, resource), location in zip(items, locations, strict=True):
+            severity = hit.severity or rule.severity
+            findings.append(
+                Finding(rule.code, rule.name, severity, hit.message, location, resource.label)
+            )
     return findings
 
 

@@ -1,24 +1,27 @@
 """Positions of JSON values, by JSON pointer, from one tokenizing pass over the text.
 
 ``json.loads`` (C) gives the values; this scan runs only for a file that has findings, once, and
-maps every pointer to the 1-based line and column of its key (object members) or its value
-(array elements and the root). It is iterative, so deep nesting cannot overflow the stack.
+maps pointers to the 1-based line and column of their key (object members) or their value
+(array elements and the root). It stops as soon as every pointer asked for is found, and it is
+iterative, so deep nesting cannot overflow the stack.
 """
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
+from collections.abc import Iterable
 
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+# A key is a string followed by a colon; commas and colons need no token of their own (array
+# indexes are counted as values start), which keeps the Python-level loop short.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?|[{}\[\]]|[^\s{}\[\]:,"]+')
 
 
 def escape_pointer_token(token: str | int) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
-def pointer_of(parts: tuple[str | int, ...] | list[str | int]) -> str:
+def pointer_of(parts: Iterable[str | int]) -> str:
     return "".join("/" + escape_pointer_token(part) for part in parts)
 
 
@@ -29,58 +32,56 @@ def parent_pointer(pointer: str) -> str:
 class PositionIndex:
     """Maps JSON pointers to (line, column) in one document's text."""
 
-    def __init__(self, text: str) -> None:
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        self._offsets = self._scan(text)
+    def __init__(self, text: str, wanted: Iterable[str] | None = None) -> None:
+        self._text = text
+        self._offsets = self._scan(text, set(wanted) if wanted is not None else None)
 
-    def _scan(self, text: str) -> dict[str, int]:
+    @staticmethod
+    def _scan(text: str, wanted: set[str] | None) -> dict[str, int]:
         offsets: dict[str, int] = {}
-        # Each frame: [pointer, is_object, next_index_or_key, expecting_key]
+        remaining = len(wanted) if wanted is not None else -1
+        # One frame per open container: [pointer, is_array, next index or current key pointer]
         stack: list[list] = []
         for match in _TOKEN.finditer(text):
-            token = match.group()
-            start = match.start()
-            first = token[0]
-            if first in ",:":
-                if stack:
-                    frame = stack[-1]
-                    if first == ",":
-                        if frame[1]:
-                            frame[3] = True
-                        else:
-                            frame[2] += 1
+            first = text[match.start()]
+            if first == "}" or first == "]":
+                stack.pop()
                 continue
-            if first in "}]":
-                if stack:
-                    stack.pop()
-                continue
-            if stack:
+            if match.group(1) is not None:  # an object key
+                token = match.group()
+                raw = token[: token.rindex('"') + 1]
+                key = json.loads(raw) if "\\" in raw else raw[1:-1]
                 frame = stack[-1]
-                if frame[1] and frame[3]:
-                    key = json.loads(token) if "\\" in token else token[1:-1]
-                    pointer = frame[0] + "/" + escape_pointer_token(key)
-                    offsets.setdefault(pointer, start)
-                    frame[2] = pointer
-                    frame[3] = False
-                    continue
-                if frame[1]:
-                    pointer = frame[2]
-                else:
-                    pointer = f"{frame[0]}/{frame[2]}"
-                    offsets.setdefault(pointer, start)
-            else:
+                if "/" in key or "~" in key:
+                    key = escape_pointer_token(key)
+                pointer = frame[2] = frame[0] + "/" + key
+            elif not stack:
                 pointer = ""
-                offsets.setdefault(pointer, start)
-            if first == "{":
-                stack.append([pointer, True, "", True])
-            elif first == "[":
-                stack.append([pointer, False, 0, False])
+            elif stack[-1][1]:  # an array element
+                frame = stack[-1]
+                pointer = f"{frame[0]}/{frame[2]}"
+                frame[2] += 1
+            else:  # a member's value: located at its key, already recorded
+                if first == "{" or first == "[":
+                    stack.append([stack[-1][2], first == "[", 0])
+                continue
+            if pointer not in offsets:
+                offsets[pointer] = match.start()
+                if wanted is not None and pointer in wanted:
+                    remaining -= 1
+                    if remaining == 0:
+                        break
+            if first == "{" or first == "[":
+                stack.append([pointer, first == "[", 0])
         return offsets
+
+    def has(self, pointer: str) -> bool:
+        return pointer in self._offsets
 
     def position(self, pointer: str) -> tuple[int, int]:
         """Line and column of the pointer, or of its nearest ancestor that exists."""
         while pointer not in self._offsets and pointer:
             pointer = parent_pointer(pointer)
         offset = self._offsets.get(pointer, 0)
-        line = bisect.bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
+        text = self._text
+        return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)

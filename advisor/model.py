@@ -39,11 +39,18 @@ class Document:
         self.data = data
         self._positions: PositionIndex | None = None
 
-    def location(self, pointer: str) -> Location:
+    def locate(self, pointers: list[str]) -> list[Location]:
+        """Locations of several pointers, from one scan that stops when all are found."""
         if self._positions is None:
-            self._positions = PositionIndex(self.text)
-        line, column = self._positions.position(pointer)
-        return Location(self.path, line, column, pointer)
+            self._positions = PositionIndex(self.text, wanted=pointers)
+        else:
+            missing = [p for p in pointers if not self._positions.has(p)]
+            if missing:
+                self._positions = PositionIndex(self.text)
+        return [Location(self.path, *self._positions.position(p), p) for p in pointers]
+
+    def location(self, pointer: str) -> Location:
+        return self.locate([pointer])[0]
 
 
 class Resource:

@@ -69,3 +69,12 @@ def test_every_pointer_of_a_real_document_is_found():
 def test_deep_nesting_does_not_overflow():
     text = "[" * 5_000 + "]" * 5_000  # far beyond the interpreter's recursion limit
     assert PositionIndex(text).position("/0/0/0") == (1, 4)
+
+
+def test_a_scan_for_some_pointers_stops_early_but_answers_for_them():
+    index = PositionIndex(TEXT, wanted=["/family", "/containerDefinitions/0/image"])
+    assert index.position("/family") == (2, 3)
+    assert index.position("/containerDefinitions/0/image") == (4, 19)
+    assert not index.has("/list")  # never reached
+    full = PositionIndex(TEXT, wanted=["/family", "/does/not/exist"])
+    assert full.has("/list") and full.position("/does/not/exist") == (1, 1)

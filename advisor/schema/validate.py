@@ -1,6 +1,6 @@
 """A small, fast validator for the JSON Schema subset that ``generate.py`` emits.
 
-jsonschema takes about a millisecond per task definition and tens of milliseconds to import;
+jsonschema takes about 5x as long per task definition and 70+ ms to import (benchmarks/);
 ``ecs-advisor lint`` runs on every commit, so it walks the schema itself. The subset is fixed:
 ``$ref``, ``type``, ``properties``, ``additionalProperties``, ``required``, ``enum``, ``items``,
 ``minimum``/``maximum``, ``minLength``/``maxLength``, ``minItems``/``maxItems``. The test suite
@@ -57,29 +57,12 @@ class SchemaError:
         return f"SchemaError({self.kind!r}, {self.path!r}, {self.message!r})"
 
 
-def aws_path(path: tuple[str | int, ...]) -> str:
+def aws_path(path: tuple[str | int, ...] | list[str | int]) -> str:
     """``containerDefinitions[0].portMappings[1].hostPort``, as AWS error messages write it."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out or "(document)"
-
-
-def _matches_type(value: Any, expected: str) -> bool:
-    kind = type(value)
-    if expected == "string":
-        return kind is str
-    if expected == "object":
-        return kind is dict
-    if expected == "array":
-        return kind is list
-    if expected == "integer":
-        return kind is int
-    if expected == "boolean":
-        return kind is bool
-    if expected == "number":
-        return kind is int or kind is float
-    return False
 
 
 def _describe(value: Any) -> str:
@@ -103,9 +86,51 @@ def suggest(word: str, candidates: list[str] | set[str]) -> str | None:
     return close[0] if close else None
 
 
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "number": (int, float),
+}
+
+
+class _Node:
+    """One schema node, compiled once: references resolved, types as Python classes."""
+
+    __slots__ = (
+        "additional",
+        "enum",
+        "items",
+        "max_items",
+        "max_length",
+        "maximum",
+        "min_items",
+        "min_length",
+        "minimum",
+        "properties",
+        "required",
+        "types",
+        "wanted",
+    )
+
+    def __init__(self) -> None:
+        self.types: frozenset[type] | None = None
+        self.wanted = ""  # "an integer", for messages
+        self.properties: dict[str, _Node] | None = None
+        self.additional: bool | _Node = True
+        self.required: tuple[str, ...] = ()
+        self.items: _Node | None = None
+        self.enum: tuple[str, ...] | None = None
+        self.min_length = self.max_length = self.minimum = self.maximum = None
+        self.min_items = self.max_items = None
+
+
 class Validator:
     def __init__(self, schema: dict[str, Any]) -> None:
         self.defs: dict[str, Any] = schema["$defs"]
+        self._compiled: dict[str, _Node] = {}
         self._owners: dict[str, list[str]] | None = None
 
     @classmethod
@@ -117,68 +142,99 @@ class Validator:
 
     def validate(self, value: Any, definition: str) -> list[SchemaError]:
         errors: list[SchemaError] = []
-        self._check(self.defs[definition], value, (), errors)
+        self._check(self._definition_node(definition), value, [], errors)
         return errors
 
-    def _resolve(self, node: dict[str, Any]) -> dict[str, Any]:
-        ref = node.get("$ref")
-        return self.defs[ref[8:]] if ref else node
+    # --- compiling ------------------------------------------------------------------------
 
-    def _check(
-        self, node: dict[str, Any], value: Any, path: tuple, errors: list[SchemaError]
-    ) -> None:
+    def _definition_node(self, name: str) -> _Node:
+        node = self._compiled.get(name)
+        if node is None:
+            node = self._compiled[name] = _Node()  # registered first: definitions recurse
+            self._fill(node, self.defs[name])
+        return node
+
+    def _compile(self, schema: dict[str, Any]) -> _Node:
+        ref = schema.get("$ref")
+        if ref is not None:
+            return self._definition_node(ref.removeprefix("#/$defs/"))
+        node = _Node()
+        self._fill(node, schema)
+        return node
+
+    def _fill(self, node: _Node, schema: dict[str, Any]) -> None:
+        expected = schema.get("type")
+        if expected is not None:
+            options = expected if isinstance(expected, list) else [expected]
+            node.types = frozenset(t for option in options for t in _PYTHON_TYPES[option])
+            node.wanted = " or ".join(_EXPECTED[option] for option in options)
+        if "properties" in schema:
+            node.properties = {k: self._compile(v) for k, v in schema["properties"].items()}
+        additional = schema.get("additionalProperties", True)
+        node.additional = additional if isinstance(additional, bool) else self._compile(additional)
+        node.required = tuple(schema.get("required", ()))
+        if "items" in schema:
+            node.items = self._compile(schema["items"])
+        if "enum" in schema:
+            node.enum = tuple(schema["enum"])
+        node.min_length, node.max_length = schema.get("minLength"), schema.get("maxLength")
+        node.minimum, node.maximum = schema.get("minimum"), schema.get("maximum")
+        node.min_items, node.max_items = schema.get("minItems"), schema.get("maxItems")
+
+    # --- checking -------------------------------------------------------------------------
+    # ``path`` is one list, appended to and popped as the walk goes; it becomes a tuple only
+    # when an error is recorded.
+
+    def _check(self, node: _Node, value: Any, path: list, errors: list[SchemaError]) -> None:
         if value is None:
             return
-        node = self._resolve(node)
-        expected = node.get("type")
-        if expected is not None:
-            options = expected if isinstance(expected, list) else (expected,)
-            if not any(_matches_type(value, option) for option in options):
-                if has_placeholder(value):
-                    return
-                wanted = " or ".join(_EXPECTED[option] for option in options)
-                errors.append(
-                    SchemaError(
-                        INVALID,
-                        path,
-                        f"{aws_path(path)} must be {wanted}, not {_describe(value)}",
-                    )
-                )
-                return
-        if type(value) is dict:
+        kind = type(value)
+        if node.types is not None and kind not in node.types:
+            if not has_placeholder(value):
+                message = f"{aws_path(path)} must be {node.wanted}, not {_describe(value)}"
+                errors.append(SchemaError(INVALID, tuple(path), message))
+            return
+        if kind is dict:
             self._check_object(node, value, path, errors)
-        elif type(value) is list:
+        elif kind is list:
             self._check_array(node, value, path, errors)
-        elif type(value) is str:
-            self._check_string(node, value, path, errors)
-        elif type(value) is int or type(value) is float:
+        elif kind is str:
+            if node.enum is not None or node.min_length is not None or node.max_length is not None:
+                self._check_string(node, value, path, errors)
+        elif (kind is int or kind is float) and (
+            node.minimum is not None or node.maximum is not None
+        ):
             self._check_number(node, value, path, errors)
 
     def _check_object(
-        self, node: dict[str, Any], value: dict, path: tuple, errors: list[SchemaError]
+        self, node: _Node, value: dict, path: list, errors: list[SchemaError]
     ) -> None:
-        properties = node.get("properties")
-        extra = node.get("additionalProperties", True)
+        properties = node.properties
+        additional = node.additional
         for key, item in value.items():
-            if properties is not None and key in properties:
-                self._check(properties[key], item, (*path, key), errors)
-            elif extra is False:
-                errors.append(
-                    SchemaError(UNKNOWN, (*path, key), self._unknown_message(path, key, node))
-                )
-            elif isinstance(extra, dict):
-                self._check(extra, item, (*path, key), errors)
-        for key in node.get("required", ()):
+            child = properties.get(key) if properties is not None else None
+            if child is None:
+                if additional is False:
+                    message = self._unknown_message(path, key, node)
+                    errors.append(SchemaError(UNKNOWN, (*path, key), message))
+                    continue
+                if additional is True:
+                    continue
+                child = additional
+            if item is not None:
+                path.append(key)
+                self._check(child, item, path, errors)
+                path.pop()
+        for key in node.required:
             if value.get(key) is None:
                 where = aws_path(path) if path else "the document"
-                errors.append(
-                    SchemaError(REQUIRED, (*path, key), f"{where} is missing required field {key}")
-                )
+                message = f"{where} is missing required field {key}"
+                errors.append(SchemaError(REQUIRED, (*path, key), message))
 
-    def _unknown_message(self, path: tuple, key: str, node: dict[str, Any]) -> str:
+    def _unknown_message(self, path: list, key: str, node: _Node) -> str:
         where = aws_path(path) if path else "the document"
         message = f"unknown field {key!r} in {where}"
-        properties = node["properties"]
+        properties = node.properties or {}
         same_but_case = {p.lower(): p for p in properties}.get(key.lower())
         if same_but_case:
             return f"{message}; did you mean {same_but_case!r}?"
@@ -199,54 +255,46 @@ class Validator:
                     self._owners.setdefault(member, []).append(name)
         return self._owners.get(key, [])
 
-    def _check_array(
-        self, node: dict[str, Any], value: list, path: tuple, errors: list[SchemaError]
-    ) -> None:
-        items = node.get("items")
+    def _check_array(self, node: _Node, value: list, path: list, errors: list[SchemaError]) -> None:
+        items = node.items
         if items is not None:
             for index, item in enumerate(value):
-                self._check(items, item, (*path, index), errors)
-        low, high = node.get("minItems"), node.get("maxItems")
+                if item is not None:
+                    path.append(index)
+                    self._check(items, item, path, errors)
+                    path.pop()
+        low, high = node.min_items, node.max_items
         if low is not None and len(value) < low:
-            errors.append(
-                SchemaError(INVALID, path, f"{aws_path(path)} needs at least {low} items")
-            )
+            message = f"{aws_path(path)} needs at least {low} items"
+            errors.append(SchemaError(INVALID, tuple(path), message))
         if high is not None and len(value) > high:
-            errors.append(
-                SchemaError(INVALID, path, f"{aws_path(path)} allows at most {high} items")
-            )
+            message = f"{aws_path(path)} allows at most {high} items"
+            errors.append(SchemaError(INVALID, tuple(path), message))
 
-    def _check_string(
-        self, node: dict[str, Any], value: str, path: tuple, errors: list[SchemaError]
-    ) -> None:
-        allowed = node.get("enum")
+    def _check_string(self, node: _Node, value: str, path: list, errors: list[SchemaError]) -> None:
+        allowed = node.enum
         if allowed is not None and value not in allowed and not has_placeholder(value):
             guess = suggest(value, allowed)
             hint = f"did you mean {guess!r}? " if guess else ""
-            errors.append(
-                SchemaError(
-                    INVALID,
-                    path,
-                    f"{aws_path(path)} has invalid value {json.dumps(value)}; {hint}"
-                    f"valid values: {', '.join(allowed)}",
-                )
+            message = (
+                f"{aws_path(path)} has invalid value {json.dumps(value)}; {hint}"
+                f"valid values: {', '.join(allowed)}"
             )
-        low, high = node.get("minLength"), node.get("maxLength")
+            errors.append(SchemaError(INVALID, tuple(path), message))
+        low, high = node.min_length, node.max_length
         if (low is not None and len(value) < low) or (high is not None and len(value) > high):
             bounds = f"at least {low}" if high is None else f"{low or 0} to {high}"
-            errors.append(
-                SchemaError(INVALID, path, f"{aws_path(path)} must be {bounds} characters long")
-            )
+            message = f"{aws_path(path)} must be {bounds} characters long"
+            errors.append(SchemaError(INVALID, tuple(path), message))
 
     def _check_number(
-        self, node: dict[str, Any], value: float, path: tuple, errors: list[SchemaError]
+        self, node: _Node, value: float, path: list, errors: list[SchemaError]
     ) -> None:
-        low, high = node.get("minimum"), node.get("maximum")
+        low, high = node.minimum, node.maximum
         if (low is not None and value < low) or (high is not None and value > high):
             bounds = f"at least {low}" if high is None else f"between {low} and {high}"
-            errors.append(
-                SchemaError(INVALID, path, f"{aws_path(path)} must be {bounds}, not {value}")
-            )
+            message = f"{aws_path(path)} must be {bounds}, not {value}"
+            errors.append(SchemaError(INVALID, tuple(path), message))
 
 
 _shared: Validator | None = None

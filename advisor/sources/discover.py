@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from advisor.config import is_excluded
+from advisor.config import is_excluded, is_excluded_name, relative_parts
 from advisor.model import InputError
 
 LINTED_SUFFIXES = (".json",)
@@ -51,10 +51,13 @@ def _walk(
 ) -> Iterator[Candidate]:
     # Depth-first with an explicit stack; each entry carries the real paths of its ancestors,
     # so a link back to one of them is a loop (reported), and a link elsewhere is walked once.
-    stack: list[tuple[str, frozenset[str]]] = [(top, frozenset())]
+    # Exclusion is decided per component as the walk descends: a folder's parents were
+    # already let through.
+    top_relative = "/".join(relative_parts(top, root))
+    stack: list[tuple[str, str, frozenset[str]]] = [(top, top_relative, frozenset())]
     visited: set[str] = set()
     while stack:
-        folder, ancestors = stack.pop()
+        folder, relative, ancestors = stack.pop()
         real = os.path.realpath(folder)
         if real in ancestors:
             errors.append(InputError(folder, f"directory loop: links back to {real}"))
@@ -67,23 +70,27 @@ def _walk(
         except OSError as exc:
             errors.append(InputError(folder, f"cannot read directory: {exc.strerror}"))
             continue
-        if any(e.name == "pyvenv.cfg" for e in entries) and folder != top:
+        if folder != top and any(e.name == "pyvenv.cfg" for e in entries):
             continue  # a virtual environment, whatever it is called
         below = ancestors | {real}
         subfolders = []
         for entry in entries:
-            path = os.path.join(folder, entry.name)
-            if is_excluded(path, exclude, root):
+            entry_relative = f"{relative}/{entry.name}" if relative else entry.name
+            if is_excluded_name(entry.name, entry_relative, exclude):
                 continue
+            path = os.path.join(folder, entry.name)
             try:
                 is_dir = entry.is_dir()  # follows links
             except OSError:
                 continue
             if is_dir:
-                subfolders.append((path, below))
+                subfolders.append((path, entry_relative, below))
             elif entry.name.endswith(LINTED_SUFFIXES):
-                real_file = os.path.realpath(path)
-                if real_file not in seen:
-                    seen.add(real_file)
+                # Only a link can make one file reachable twice.
+                key = (
+                    os.path.realpath(path) if entry.is_symlink() else os.path.join(real, entry.name)
+                )
+                if key not in seen:
+                    seen.add(key)
                     yield Candidate(path, explicit=False)
         stack.extend(reversed(subfolders))
