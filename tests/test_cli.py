@@ -246,3 +246,13 @@ def test_notes_are_left_out_under_pre_commit(cli, tmp_path, monkeypatch):
     write(tmp_path, "package.json", '{"name": "x"}')
     monkeypatch.setenv("PRE_COMMIT", "1")
     assert cli("lint", "package.json") == (0, "No problems found in 0 files.\n", "")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_secret_values_never_reach_any_output(cli, tmp_path, fmt):
+    secret = "Sup3r-S3cret-Value-42"
+    env = [{"name": "DB_PASSWORD", "value": secret}, {"name": "X", "value": "AKIAIOSFODNN7EXAMPLE"}]
+    write(tmp_path, "td.json", good_taskdef(containerDefinitions=[good_container(environment=env)]))
+    code, out, err = cli("lint", "--format", fmt, "td.json")
+    assert code == 1 and "DB_PASSWORD" in out
+    assert secret not in out + err and "AKIAIOSFODNN7EXAMPLE" not in out + err

@@ -1,0 +1,96 @@
+"""Real task definitions written by other people (../shared/corpus): sensible, defensible findings.
+
+Skipped cleanly where ../shared is absent (a user's clone).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SHARED
+
+from advisor.config import Settings
+from advisor.engine import lint_paths
+
+CORPUS = SHARED / "corpus"
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
+
+
+@pytest.fixture(scope="module")
+def corpus_result():
+    return lint_paths([str(CORPUS)], Settings())
+
+
+def findings_for(result, name):
+    return [f for f in result.findings if f.location.path.endswith(f"taskdefs/{name}")]
+
+
+def test_only_the_broken_file_is_an_input_error(corpus_result):
+    [error] = corpus_result.errors
+    assert error.path.endswith("taskdefs/006.json")
+    assert (error.line, error.column) == (34, 20)
+    assert "Expecting ',' delimiter" in error.message
+
+
+def test_cloudformation_templates_and_templates_that_are_not_json_are_left_alone(corpus_result):
+    paths = {f.location.path for f in corpus_result.findings}
+    assert not any("/cloudformation/" in p for p in paths)
+    assert not any(p.endswith("054.json") for p in paths)  # a Terraform template, not JSON
+
+
+def test_every_finding_points_inside_its_file(corpus_result):
+    for finding in corpus_result.findings:
+        with open(finding.location.path, encoding="utf-8-sig") as handle:
+            lines = handle.read().splitlines()
+        assert 1 <= finding.location.line <= len(lines)
+        assert 1 <= finding.location.column <= len(lines[finding.location.line - 1]) + 1
+
+
+def test_portmappings_object_instead_of_a_list(corpus_result):
+    [finding] = [
+        f for f in findings_for(corpus_result, "009.json") if f.name == "invalid-field-value"
+    ]
+    assert "portMappings must be an array, not an object" in finding.message
+
+
+def test_unknown_key_gets_a_suggestion(corpus_result):
+    [finding] = [f for f in findings_for(corpus_result, "024.json") if f.name == "unknown-field"]
+    assert "'portBindings'" in finding.message and "did you mean 'portMappings'" in finding.message
+
+
+def test_console_exports_carry_output_only_fields(corpus_result):
+    for name in ("040.json", "048.json"):
+        names = [f.name for f in findings_for(corpus_result, name)]
+        assert names.count("output-only-field") == 1
+        assert "unknown-field" not in names
+
+
+def test_numbers_as_strings_are_type_errors(corpus_result):
+    messages = [
+        f.message
+        for f in findings_for(corpus_result, "031.json")
+        if f.name == "invalid-field-value"
+    ]
+    assert (
+        'containerDefinitions[0].portMappings[0].containerPort must be an integer, not a string ("80")'
+        in messages
+    )
+
+
+@pytest.mark.parametrize("name", ["041.json", "057.json", "030.json"])
+def test_placeholder_templates_raise_nothing_about_their_placeholders(corpus_result, name):
+    text = (CORPUS / "taskdefs" / name).read_text(encoding="utf-8")
+    assert any(marker in text for marker in ("<IMAGE1_NAME>", "PLACEHOLDER", "CHANGEME"))
+    assert findings_for(corpus_result, name) == []
+
+
+def test_unit_strings_pass_the_size_check(corpus_result):
+    data = json.loads((CORPUS / "taskdefs" / "007.json").read_text(encoding="utf-8"))
+    assert (data["cpu"], data["memory"]) == ("1 vcpu", "2 gb")
+    assert "invalid-fargate-size" not in [f.name for f in findings_for(corpus_result, "007.json")]
+
+
+def test_no_false_secret_alarms(corpus_result):
+    """The corpus's environments hold no literal secrets (020 uses `secrets` properly)."""
+    assert [f for f in corpus_result.findings if f.name == "secret-in-environment"] == []
