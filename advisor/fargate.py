@@ -29,37 +29,31 @@ _CPU = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(vcpus?)?\s*$", re.IGNORECASE)
 _MEMORY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(gb|gib|mb|mib)?\s*$", re.IGNORECASE)
 
 
-def parse_cpu(value: object) -> int | None:
-    """CPU units from ``"256"``, ``256``, ``"1 vCPU"`` or ``"0.25 vcpu"``; None if unreadable."""
+def _parse_quantity(
+    value: object, pattern: re.Pattern[str], unit_scale: dict[str, int]
+) -> int | None:
+    """An integer amount from a number or a unit string; None if unreadable or fractional."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if not isinstance(value, str):
         return None
-    match = _CPU.match(value)
+    match = pattern.match(value)
     if not match:
         return None
-    number = float(match.group(1))
-    units = number * 1024 if match.group(2) else number
-    return int(units) if units == int(units) else None
+    amount = float(match.group(1)) * unit_scale.get((match.group(2) or "").lower(), 1)
+    return int(amount) if amount == int(amount) else None
+
+
+def parse_cpu(value: object) -> int | None:
+    """CPU units from ``"256"``, ``256``, ``"1 vCPU"`` or ``"0.25 vcpu"``; None if unreadable."""
+    return _parse_quantity(value, _CPU, {"vcpu": 1024, "vcpus": 1024})
 
 
 def parse_memory(value: object) -> int | None:
     """MiB from ``"512"``, ``512``, ``"2 GB"`` or ``"0.5GB"``; None if unreadable."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if not isinstance(value, str):
-        return None
-    match = _MEMORY.match(value)
-    if not match:
-        return None
-    number = float(match.group(1))
-    unit = (match.group(2) or "mib").lower()
-    mib = number * 1024 if unit in ("gb", "gib") else number
-    return int(mib) if mib == int(mib) else None
+    return _parse_quantity(value, _MEMORY, {"gb": 1024, "gib": 1024})
 
 
 def format_memory(mib: int) -> str:
