@@ -32,14 +32,16 @@ def _selectors(values: list[str] | None) -> list[str] | None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ecs-advisor",
-        description="Lint AWS ECS task definitions and services; find jobs run as services.",
+        description="Lint AWS ECS task definitions and service configurations.",
     )
     parser.add_argument("--version", action="version", version=f"ecs-advisor {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
     lint = commands.add_parser("lint", help="lint task definition and service JSON files")
-    lint.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or folders")
+    lint.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="files or folders; - for stdin"
+    )
     lint.add_argument("--format", choices=("text", "json"), default="text")
     lint.add_argument("--select", action="append", metavar="RULES", help="codes, prefixes or names")
     lint.add_argument("--ignore", action="append", metavar="RULES", help="codes, prefixes or names")
@@ -49,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="lowest severity that makes the exit code 1 (default: warning)",
     )
     lint.add_argument("--config", metavar="FILE", help="read settings from this file only")
+    lint.add_argument(
+        "--stdin-filename", default="-", metavar="NAME", help="the name to report for PATH '-'"
+    )
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -75,13 +80,13 @@ def run_lint(args: argparse.Namespace) -> int:
     from advisor.engine import lint_paths
 
     settings = _settings(args)
-    result = lint_paths(args.paths, settings)
+    # pre-commit names every JSON file in a change: those are not files a person chose.
+    person_named = not os.environ.get("PRE_COMMIT")
+    result = lint_paths(args.paths, settings, person_named, args.stdin_filename)
     for error in result.errors:
         print(f"ecs-advisor: error: {error}", file=sys.stderr)
-    # pre-commit names every JSON file in the change; a note for each unrelated one is noise there.
-    if not os.environ.get("PRE_COMMIT"):
-        for note in result.notes:
-            print(f"ecs-advisor: note: {note}", file=sys.stderr)
+    for note in result.notes:
+        print(f"ecs-advisor: note: {note}", file=sys.stderr)
     if args.format == "json":
         from advisor.report import json_report
 

@@ -6,12 +6,13 @@ an input error and the run goes on with the others.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 
 from advisor.config import ConfigError, Settings
 from advisor.model import SEVERITY_RANK, Finding, InputError, Resource
 from advisor.sources.discover import discover
-from advisor.sources.json_files import InputFailure, NotRecognized, load
+from advisor.sources.json_files import InputFailure, NotRecognized, load, load_text
 from rules import ALL_RULES, Hit, Rule
 
 
@@ -69,24 +70,37 @@ def check_resources(resources: Iterable[Resource], rules: list[Rule]) -> list[Fi
     return findings
 
 
-def lint_paths(paths: list[str], settings: Settings) -> LintResult:
+def lint_paths(
+    paths: list[str],
+    settings: Settings,
+    person_named: bool = True,
+    stdin_name: str = "-",
+) -> LintResult:
+    """Lint files and folders; ``-`` reads standard input (reported as ``stdin_name``).
+
+    ``person_named``: the named files come from a person, who gets a note for a file that is
+    not ECS configuration and an error for one that cannot be read. Under pre-commit, which
+    names every JSON file in a change, they are treated like files found in a folder.
+    """
     rules = select_rules(settings.select, settings.ignore)
     result = LintResult()
     for candidate in discover(paths, settings.exclude, settings.root, result.errors):
+        named = candidate.explicit and person_named
+        display = stdin_name if candidate.path == "-" else candidate.path
         try:
-            _document, resources = load(candidate.path, candidate.path)
-        except NotRecognized:
-            if candidate.explicit:
-                result.notes.append(
-                    f"{candidate.path}: not an ECS task definition or service configuration; "
-                    "skipped"
-                )
+            if candidate.path == "-":
+                _document, resources = load_text(sys.stdin.read(), display)
+            else:
+                _document, resources = load(candidate.path, display, named)
+        except NotRecognized as skipped:
+            if named:
+                result.notes.append(f"{display}: {skipped.reason}; skipped")
             continue
         except InputFailure as failure:
             result.errors.append(failure.error)
             continue
         except OSError as exc:
-            result.errors.append(InputError(candidate.path, f"cannot read: {exc.strerror}"))
+            result.errors.append(InputError(display, f"cannot read: {exc.strerror}"))
             continue
         result.files_checked += 1
         result.findings.extend(check_resources(resources, rules))

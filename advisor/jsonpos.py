@@ -34,10 +34,10 @@ class PositionIndex:
 
     def __init__(self, text: str, wanted: Iterable[str] | None = None) -> None:
         self._text = text
+        self.duplicates: list[str] = []  # keys repeated within one object (the later ones)
         self._offsets = self._scan(text, set(wanted) if wanted is not None else None)
 
-    @staticmethod
-    def _scan(text: str, wanted: set[str] | None) -> dict[str, int]:
+    def _scan(self, text: str, wanted: set[str] | None) -> dict[str, int]:
         offsets: dict[str, int] = {}
         remaining = len(wanted) if wanted is not None else -1
         # One frame per open container: [pointer, is_array, next index or current key pointer]
@@ -55,6 +55,13 @@ class PositionIndex:
                 if "/" in key or "~" in key:
                     key = escape_pointer_token(key)
                 pointer = frame[2] = frame[0] + "/" + key
+                if pointer in offsets:  # a repeated key: JSON keeps the last value, point there
+                    self.duplicates.append(pointer)
+                    prefix = pointer + "/"
+                    for stale in [p for p in offsets if p.startswith(prefix)]:
+                        del offsets[stale]
+                    offsets[pointer] = match.start()
+                    continue
             elif not stack:
                 pointer = ""
             elif stack[-1][1]:  # an array element

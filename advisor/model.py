@@ -31,23 +31,27 @@ class Location:
 class Document:
     """One parsed JSON file. Positions are computed once, and only if a finding needs them."""
 
-    __slots__ = ("_positions", "data", "path", "text")
+    __slots__ = ("data", "path", "positions", "text")
 
     def __init__(self, path: str, text: str, data: Any) -> None:
         self.path = path
         self.text = text
         self.data = data
-        self._positions: PositionIndex | None = None
+        # Set up front (a full scan) only for a file with duplicate keys; else made on demand.
+        self.positions: PositionIndex | None = None
+
+    @property
+    def duplicate_keys(self) -> list[str]:
+        """Pointers of keys that repeat an earlier key of the same object."""
+        return self.positions.duplicates if self.positions is not None else []
 
     def locate(self, pointers: list[str]) -> list[Location]:
         """Locations of several pointers, from one scan that stops when all are found."""
-        if self._positions is None:
-            self._positions = PositionIndex(self.text, wanted=pointers)
-        else:
-            missing = [p for p in pointers if not self._positions.has(p)]
-            if missing:
-                self._positions = PositionIndex(self.text)
-        return [Location(self.path, *self._positions.position(p), p) for p in pointers]
+        if self.positions is None:
+            self.positions = PositionIndex(self.text, wanted=pointers)
+        elif not all(self.positions.has(p) for p in pointers):
+            self.positions = PositionIndex(self.text)
+        return [Location(self.path, *self.positions.position(p), p) for p in pointers]
 
     def location(self, pointer: str) -> Location:
         return self.locate([pointer])[0]
@@ -125,6 +129,30 @@ class TaskDefinition(Resource):
         platform = self.data.get("runtimePlatform")
         family = platform.get("operatingSystemFamily") if isinstance(platform, dict) else None
         return isinstance(family, str) and family.upper().startswith("WINDOWS")
+
+
+class ContainerDefinitionList(TaskDefinition):
+    """A bare list of container definitions (Terraform ``container_definitions``).
+
+    Seen through a task definition holding only that list, so the container rules apply as
+    they are; the task-level rules find nothing to judge.
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self, document: Document, pointer: str, data: list, definition: str, wrapped: bool
+    ) -> None:
+        super().__init__(document, pointer, {"containerDefinitions": data}, definition, wrapped)
+
+    def at(self, *parts: str | int) -> str:
+        if parts and parts[0] == "containerDefinitions":
+            parts = parts[1:]
+        return super().at(*parts)
+
+    @property
+    def label(self) -> str:
+        return "(container definitions)"
 
 
 class Service(Resource):

@@ -16,7 +16,13 @@ from rules.logging import (
     AwslogsMissingStreamPrefix,
     MissingLogConfiguration,
 )
-from rules.schema import InvalidFieldValue, MissingRequiredField, OutputOnlyField, UnknownField
+from rules.schema import (
+    DuplicateKey,
+    InvalidFieldValue,
+    MissingRequiredField,
+    OutputOnlyField,
+    UnknownField,
+)
 from rules.services import ServiceTagsNotPropagated, ServiceWithoutManagedTags
 
 ALL_RULES: list[Rule] = sorted(
@@ -27,6 +33,7 @@ ALL_RULES: list[Rule] = sorted(
             InvalidFieldValue,
             MissingRequiredField,
             OutputOnlyField,
+            DuplicateKey,
             MissingLogConfiguration,
             AwslogsMissingStreamPrefix,
             AwslogsIncompleteOptions,

@@ -146,3 +146,38 @@ class OutputOnlyField(Rule):
                 resource.at(present[0]),
                 f"describe-only {noun} {fields} in a file for {api}, which rejects them",
             )
+
+
+class DuplicateKey(Rule):
+    code = "ECS105"
+    name = "duplicate-key"
+    severity = WARNING
+    applies_to = _BOTH
+    summary = "A key appears twice in one object; JSON tools silently keep only the last value."
+    rationale = (
+        "The AWS CLI, boto3 and most JSON parsers keep the last of two equal keys without a word, "
+        "so the first value (often the one someone just edited, or half of a merge conflict) has "
+        "no effect. The finding points at the value that wins."
+    )
+    example = """{
+  "family": "web",
+  "containerDefinitions": [
+    {"name": "web", "image": "nginx:1.27", "image": "nginx:1.25"}
+  ]
+}"""
+    fixed = """{
+  "family": "web",
+  "containerDefinitions": [
+    {"name": "web", "image": "nginx:1.27"}
+  ]
+}"""
+    fix = "Delete the copy you do not mean; keep one key per object."
+
+    def check(self, resource: Resource) -> Iterator[Hit]:
+        prefix = resource.pointer + "/"
+        for pointer in resource.document.duplicate_keys:
+            if pointer.startswith(prefix) or not resource.pointer:
+                key = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+                yield Hit(
+                    pointer, f"key {key!r} appears more than once here; only this last value counts"
+                )

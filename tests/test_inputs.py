@@ -96,13 +96,66 @@ def test_unrelated_json_named_explicitly_gets_a_note(cli, tmp_path):
     code, _out, err = cli("lint", "package.json", "tsconfig.json")
     assert code == 0
     assert "note: package.json: not an ECS task definition" in err
-    assert "note: tsconfig.json: not an ECS task definition" in err
+    assert "note: tsconfig.json: not ECS configuration (not JSON either: Expecting property" in err
 
 
-def test_non_utf8_unrelated_file_is_still_an_error(cli, tmp_path):
-    write(tmp_path, "x.json", b"\xff\xfe{}")
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"\xff\xfe{\x00}",
+        '{"name": "caf\xe9"}'.encode("latin-1"),
+        b'{"serviceName": "x", // c\n}',
+    ],
+)
+def test_unreadable_unrelated_files_found_in_a_folder_are_passed_over(cli, tmp_path, content):
+    write(tmp_path, "x.json", content)
+    assert cli("lint", ".") == (0, "No problems found in 0 files.\n", "")
+
+
+def test_unreadable_files_that_look_like_ecs_are_errors_even_in_a_folder(cli, tmp_path):
+    write(tmp_path, "a.json", '{"family": "caf\xe9", "containerDefinitions": []}'.encode("latin-1"))
+    write(tmp_path, "b.json", '{"containerDefinitions": [ // no comments in JSON\n]}')
     code, _out, err = cli("lint", ".")
-    assert code == 2 and "x.json" in err
+    assert code == 2
+    assert "a.json:1: not UTF-8 text" in err
+    assert "b.json:1:28: invalid JSON" in err
+
+
+def test_pre_commit_treats_named_files_like_found_ones(cli, tmp_path, monkeypatch):
+    write(tmp_path, "empty.json", b"")
+    write(tmp_path, "launch.json", b'{\n  // VS Code\n  "configurations": []\n}')
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    assert cli("lint", "empty.json", "launch.json") == (0, "No problems found in 0 files.\n", "")
+
+
+def test_special_files_are_not_read(cli, tmp_path):
+    os.mkfifo(tmp_path / "pipe.json")
+    os.symlink(tmp_path / "gone.json", tmp_path / ".#web.json")
+    assert cli("lint", ".") == (0, "No problems found in 0 files.\n", "")
+    code, _out, err = cli("lint", "pipe.json")
+    assert code == 2 and "pipe.json: not a regular file" in err
+
+
+def test_unquoted_template_placeholders_get_a_hint(cli, tmp_path):
+    write(tmp_path, "td.json", '{"family": "x", "containerDefinitions": [{"memory": ${MEMORY}}]}')
+    code, _out, err = cli("lint", "td.json")
+    assert code == 2 and "unquoted template placeholder" in err and "td.json:1:53" in err
+
+
+def test_nan_is_not_json(cli, tmp_path):
+    write(tmp_path, "td.json", '{"family": "x",\n "containerDefinitions": [{"cpu": NaN}]}')
+    code, _out, err = cli("lint", "td.json")
+    assert code == 2
+    assert_one_clean_error(err, "td.json:2:35: invalid JSON: NaN is not a JSON value")
+
+
+def test_standard_input(cli, tmp_path, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(BAD_TASKDEF))
+    code, out, _err = cli("lint", "--stdin-filename", "deploy/td.json", "-")
+    assert code == 1 and out.startswith("deploy/td.json:") and "ECS301" in out
 
 
 def test_invalid_configuration_is_one_line(cli, tmp_path):

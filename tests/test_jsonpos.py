@@ -78,3 +78,12 @@ def test_a_scan_for_some_pointers_stops_early_but_answers_for_them():
     assert not index.has("/list")  # never reached
     full = PositionIndex(TEXT, wanted=["/family", "/does/not/exist"])
     assert full.has("/list") and full.position("/does/not/exist") == (1, 1)
+
+
+def test_repeated_keys_point_at_the_value_json_keeps():
+    text = '{\n "a": {"x": 1},\n "b": [{"k": 1, "k": 2}],\n "a": {"x": 3}\n}'
+    index = PositionIndex(text)
+    assert index.duplicates == ["/b/0/k", "/a"]
+    assert index.position("/a") == (4, 2)
+    assert index.position("/a/x") == (4, 8)
+    assert index.position("/b/0/k") == (3, 17)

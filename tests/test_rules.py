@@ -456,3 +456,51 @@ def test_service_resource_label_includes_cluster(linter):
         only(linter.findings(doc, name="svc.json"), "service-without-managed-tags").resource
         == "prod/web"
     )
+
+
+# --- recognition --------------------------------------------------------------------------
+
+
+def test_duplicate_keys_are_reported_where_the_winning_value_is(linter):
+    text = '{\n  "family": "web",\n  "containerDefinitions": [{\n    "name": "web",\n    "image": "nginx:1.27",\n    "essential": true,\n    "image": "nginx:latest"\n  }]\n}'
+    findings = linter.findings(text)
+    duplicate = only(findings, "duplicate-key")
+    assert (duplicate.location.line, duplicate.location.column) == (7, 5)
+    tag = only(findings, "mutable-image-tag")  # judged on the value JSON keeps, located there
+    assert tag.location.line == 7
+
+
+def test_terraform_container_definitions_list(linter):
+    containers = [
+        good_container(),
+        good_container(
+            name="sidecar", image="busybox", networkMode="awsvpc", logConfiguration=None
+        ),
+    ]
+    findings = linter.findings(containers, name="containers.json")
+    by_name = {f.name: f for f in findings}
+    assert set(by_name) == {"unknown-field", "mutable-image-tag", "missing-log-configuration"}
+    assert by_name["unknown-field"].location.pointer == "/1/networkMode"
+    assert by_name["mutable-image-tag"].location.pointer == "/1/image"
+    assert by_name["missing-log-configuration"].resource == "(container definitions)"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {
+            "serviceName": "checkout",
+            "cluster": "eu-1",
+            "exporter": {"endpoint": "http://otel:4317"},
+        },
+        {"AWSEBDockerrunVersion": 2, "containerDefinitions": [{"name": "web", "image": "nginx"}]},
+        [{"name": "x", "version": "1.0"}],
+    ],
+)
+def test_lookalikes_from_other_tools_are_not_ecs(linter, document):
+    assert linter.codes(document, name="other.json") == []
+
+
+def test_empty_container_list_is_rejected(linter):
+    finding = only(linter.findings(good_taskdef(containerDefinitions=[])), "invalid-field-value")
+    assert "containerDefinitions needs at least 1 item" in finding.message

@@ -149,7 +149,8 @@ def test_agrees_with_jsonschema_on_the_corpus(document, definition):
 
 def test_null_is_unset_but_a_null_required_field_is_missing():
     errors = OURS.validate(
-        {"family": None, "containerDefinitions": [], "pidMode": None}, "TaskDefinitionDocument"
+        {"family": None, "containerDefinitions": [{"name": "a", "image": "b"}], "pidMode": None},
+        "TaskDefinitionDocument",
     )
     assert [(e.kind, e.path) for e in errors] == [(REQUIRED, ("family",))]
 

@@ -29,8 +29,10 @@ ROOT_SHAPES = (
 )
 
 # Requirements the ECS API enforces on the server side but the model does not declare:
-# RegisterTaskDefinition rejects a container definition without a name or an image.
+# RegisterTaskDefinition rejects a container definition without a name or an image, and an
+# empty container list ("Container list cannot be empty").
 SERVER_SIDE_REQUIRED = {"ContainerDefinition": ["name", "image"]}
+SERVER_SIDE_MIN_ITEMS = {("RegisterTaskDefinitionRequest", "containerDefinitions"): 1}
 
 # Documents as people keep them: a registration file may carry describe-only fields (console
 # exports do), which the output-only-field rule reports instead of unknown-field.
@@ -135,6 +137,18 @@ def build_schema(model: dict[str, Any], source: str) -> dict[str, Any]:
     for root in ROOT_SHAPES:
         converter.ref(root)
     defs = converter.defs
+    for (shape, member), count in SERVER_SIDE_MIN_ITEMS.items():
+        defs[shape]["properties"][member] = {**defs[shape]["properties"][member], "minItems": count}
+    # A bare list of container definitions (Terraform), seen as a task definition holding it.
+    defs["ContainerDefinitionList"] = {
+        "type": "object",
+        "properties": {
+            "containerDefinitions": defs["RegisterTaskDefinitionRequest"]["properties"][
+                "containerDefinitions"
+            ]
+        },
+        "additionalProperties": False,
+    }
     for doc_name, (request, output) in DOCUMENT_SHAPES.items():
         request_props = defs[request]["properties"]
         output_props = defs[output]["properties"]

@@ -265,7 +265,7 @@ class Validator:
                     path.pop()
         low, high = node.min_items, node.max_items
         if low is not None and len(value) < low:
-            message = f"{aws_path(path)} needs at least {low} items"
+            message = f"{aws_path(path)} needs at least {low} item{'' if low == 1 else 's'}"
             errors.append(SchemaError(INVALID, tuple(path), message))
         if high is not None and len(value) > high:
             message = f"{aws_path(path)} allows at most {high} items"

@@ -32,6 +32,9 @@ def discover(
 ) -> Iterator[Candidate]:
     seen: set[str] = set()
     for given in paths:
+        if given == "-":
+            yield Candidate(given, explicit=True)
+            continue
         if not os.path.exists(given):
             errors.append(InputError(given, "no such file or directory"))
             continue
@@ -39,6 +42,8 @@ def discover(
             continue
         if os.path.isdir(given):
             yield from _walk(given, exclude, root, errors, seen)
+        elif not os.path.isfile(given):
+            errors.append(InputError(given, "not a regular file"))
         else:
             real = os.path.realpath(given)
             if real not in seen:
@@ -80,12 +85,13 @@ def _walk(
                 continue
             path = os.path.join(folder, entry.name)
             try:
-                is_dir = entry.is_dir()  # follows links
+                is_dir = entry.is_dir()  # these follow links
+                is_file = not is_dir and entry.is_file()
             except OSError:
                 continue
             if is_dir:
                 subfolders.append((path, entry_relative, below))
-            elif entry.name.endswith(LINTED_SUFFIXES):
+            elif is_file and entry.name.endswith(LINTED_SUFFIXES):  # no FIFOs, no dead links
                 # Only a link can make one file reachable twice.
                 key = (
                     os.path.realpath(path) if entry.is_symlink() else os.path.join(real, entry.name)

@@ -3,11 +3,13 @@
 Recognized shapes:
 - ``register-task-definition`` input (``family`` + ``containerDefinitions``), console exports;
 - ``describe-task-definition`` output (``{"taskDefinition": {...}, "tags": [...]}``);
+- a bare list of container definitions (Terraform's ``container_definitions`` files);
 - ``create-service`` input (``serviceName`` plus service settings);
 - ``describe-services`` output (``{"services": [...]}``) and create/update-service output
   (``{"service": {...}}``).
-Anything else is not ours: skipped, so that a pre-commit run over every JSON file in a
-repository never fails on a ``package.json``.
+Anything else is not ours. A file nobody named (found in a folder, or passed by pre-commit) that
+cannot be read or parsed is ours only if it looks like ECS configuration, so a pre-commit run over
+every JSON file in a repository never fails on a ``tsconfig.json`` with comments.
 """
 
 from __future__ import annotations
@@ -15,46 +17,49 @@ from __future__ import annotations
 import json
 import re
 
-from advisor.model import Document, InputError, Resource, Service, TaskDefinition
+from advisor.jsonpos import PositionIndex
+from advisor.model import (
+    ContainerDefinitionList,
+    Document,
+    InputError,
+    Resource,
+    Service,
+    TaskDefinition,
+)
 
-# Keys that mark a file as ECS configuration even when it does not parse, so a broken task
-# definition is reported while a tsconfig.json with comments is left alone.
-_ECS_MARKERS = re.compile(r'"(containerDefinitions|taskDefinitionArn|serviceName|serviceArn)"\s*:')
+# Marks a file as ECS configuration even when it does not parse.
+_ECS_MARKERS = re.compile(r'"(containerDefinitions|taskDefinitionArn|serviceArn)"\s*:')
+_SERVICE_NAME = re.compile(r'"serviceName"\s*:')
+_TASK_DEFINITION = re.compile(r'"taskDefinition"\s*:')
+_NON_JSON_CONSTANT = re.compile(r"(?<![\w\"])(-?Infinity|NaN)(?![\w\"])")
+_TEMPLATE_START = ("${", "{{", "<%", "$$")
 
+# Keys of a create-service request that a service-name-bearing JSON from another tool is
+# unlikely to have two of (OpenTelemetry, Serverless and others use "serviceName" too).
 _SERVICE_KEYS = {
-    "taskDefinition",
     "desiredCount",
-    "cluster",
     "launchType",
     "capacityProviderStrategy",
     "loadBalancers",
     "networkConfiguration",
     "deploymentConfiguration",
+    "deploymentController",
     "schedulingStrategy",
     "enableECSManagedTags",
     "propagateTags",
+    "platformVersion",
+    "serviceRegistries",
+    "healthCheckGracePeriodSeconds",
+    "serviceConnectConfiguration",
 }
 
 
 class NotRecognized(Exception):
-    """The file is valid input but holds no ECS resource."""
+    """The file holds no ECS resource. ``reason`` says why, for the note on a named file."""
 
-
-def read_text(path: str, display: str) -> str:
-    """The file's text, or an InputError-shaped exception with a clear message."""
-    with open(path, "rb") as handle:
-        raw = handle.read()
-    if not raw.strip():
-        raise InputFailure(InputError(display, "empty file: expected a JSON document"))
-    if b"\x00" in raw[:8192]:
-        raise InputFailure(InputError(display, "binary file: expected a JSON document"))
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputFailure(
-            InputError(display, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", line)
-        ) from None
+    def __init__(self, reason: str = "not an ECS task definition or service configuration") -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class InputFailure(Exception):
@@ -63,23 +68,95 @@ class InputFailure(Exception):
         self.error = error
 
 
-def parse(text: str, display: str) -> object:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        if not _ECS_MARKERS.search(text):
+def looks_like_ecs(text: str) -> bool:
+    if _ECS_MARKERS.search(text):
+        return True
+    return bool(_SERVICE_NAME.search(text) and _TASK_DEFINITION.search(text))
+
+
+def read_text(path: str, display: str, named: bool) -> str:
+    """The file's text. Unreadable content is an error when a person named the file."""
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    if not raw.strip():
+        problem = "empty file: expected a JSON document"
+    elif b"\x00" in raw[:8192]:
+        problem = "binary file: expected a JSON document"
+    else:
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            if named or looks_like_ecs(raw.decode("latin-1")):
+                line = raw[: exc.start].count(b"\n") + 1
+                message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x})"
+                raise InputFailure(InputError(display, message, line)) from None
             raise NotRecognized from None
-        raise InputFailure(
-            InputError(display, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)
-        ) from None
+    if named:
+        raise InputFailure(InputError(display, problem))
+    raise NotRecognized
+
+
+class _DuplicateKeys:
+    """An object_pairs_hook that notices duplicate keys (JSON keeps the last one silently)."""
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def __call__(self, pairs: list[tuple[str, object]]) -> dict:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            self.found = True
+        return result
+
+
+class _NotJson(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> None:
+    raise _NotJson(name)
+
+
+def parse(text: str, display: str) -> tuple[object, bool]:
+    """The parsed value and whether any object repeats a key."""
+    duplicates = _DuplicateKeys()
+    try:
+        data = json.loads(text, object_pairs_hook=duplicates, parse_constant=_reject_constant)
+        return data, duplicates.found
+    except json.JSONDecodeError as exc:
+        error = InputError(display, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)
+        if exc.msg == "Expecting value" and text.startswith(_TEMPLATE_START, exc.pos):
+            error.message += " (an unquoted template placeholder? lint the rendered file)"
+    except _NotJson as exc:
+        match = _NON_JSON_CONSTANT.search(text)
+        offset = match.start() if match else 0
+        line = text.count("\n", 0, offset) + 1
+        column = offset - text.rfind("\n", 0, offset)
+        error = InputError(display, f"invalid JSON: {exc} is not a JSON value", line, column)
     except RecursionError:
         raise InputFailure(
             InputError(display, "JSON nested too deeply to be ECS configuration")
         ) from None
+    if looks_like_ecs(text):
+        raise InputFailure(error)
+    detail = error.message.removeprefix("invalid JSON: ")
+    raise NotRecognized(f"not ECS configuration (not JSON either: {detail} at line {error.line})")
 
 
 def _is_task_definition(data: object) -> bool:
-    return isinstance(data, dict) and isinstance(data.get("containerDefinitions"), list)
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("containerDefinitions"), list)
+        and "AWSEBDockerrunVersion" not in data  # Elastic Beanstalk's own format
+    )
+
+
+def _is_container_list(data: object) -> bool:
+    return (
+        isinstance(data, list)
+        and len(data) > 0
+        and all(isinstance(c, dict) and "name" in c and "image" in c for c in data)
+    )
 
 
 def _is_service(data: object) -> bool:
@@ -87,7 +164,9 @@ def _is_service(data: object) -> bool:
         return False
     if isinstance(data.get("serviceArn"), str):
         return True
-    return isinstance(data.get("serviceName"), str) and not _SERVICE_KEYS.isdisjoint(data)
+    if not isinstance(data.get("serviceName"), str):
+        return False
+    return "taskDefinition" in data or len(_SERVICE_KEYS.intersection(data)) >= 2
 
 
 def resources_in(document: Document) -> list[Resource]:
@@ -97,6 +176,8 @@ def resources_in(document: Document) -> list[Resource]:
     output-only-field reports); a resource inside a describe response against the output shape.
     """
     data = document.data
+    if _is_container_list(data):
+        return [ContainerDefinitionList(document, "", data, "ContainerDefinitionList", True)]
     if not isinstance(data, dict):
         return []
     if _is_task_definition(data):
@@ -119,15 +200,20 @@ def resources_in(document: Document) -> list[Resource]:
     return []
 
 
-def load(path: str, display: str) -> tuple[Document, list[Resource]]:
-    """Read and recognize one file.
-
-    Raises InputFailure for unreadable or broken ECS files, NotRecognized for anything else.
-    """
-    text = read_text(path, display)
-    data = parse(text, display)
+def load_text(text: str, display: str) -> tuple[Document, list[Resource]]:
+    data, has_duplicates = parse(text, display)
     document = Document(display, text, data)
     found = resources_in(document)
     if not found:
         raise NotRecognized
+    if has_duplicates:  # only such files pay for a full position scan up front
+        document.positions = PositionIndex(text)
     return document, found
+
+
+def load(path: str, display: str, named: bool) -> tuple[Document, list[Resource]]:
+    """Read and recognize one file; ``named``: a person named it (not a walk or pre-commit).
+
+    Raises InputFailure for files to report as errors, NotRecognized for files to pass over.
+    """
+    return load_text(read_text(path, display, named), display)
