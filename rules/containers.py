@@ -78,35 +78,50 @@ class MutableImageTag(Rule):
             yield Hit(resource.at("containerDefinitions", index, "image"), message)
 
 
-# Names that say "this is a secret"; and suffixes that say "this is about a secret, not it".
-_SECRET_NAME = re.compile(
-    r"(PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|"
-    r"AUTH_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|CLIENT_?SECRET|DSN|CONNECTION_?STRING)",
-    re.IGNORECASE,
-)
-_NOT_A_SECRET = re.compile(
-    r"(_ARN|_NAME|_ID|_FILE|_PATH|_DIR|_URL|_URI|_ENDPOINT|_HOST|_REGION|_ENABLED|_HEADER|"
-    r"_LENGTH|_TTL|_EXPIRY|_EXPIRATION|_TYPE|_PARAM|_PARAMETER|_KEY_ID|_VERSION|_SIZE)$",
-    re.IGNORECASE,
-)
-# Values that are themselves secrets, whatever the variable is called.
+# A name is a secret's when it ends in a secret noun (DB_PASSWORD, stripeApiKey, SECRET_KEY_BASE),
+# not when the noun is followed by what describes it (TOKEN_TTL_SECONDS, JWT_SECRET_ALGORITHM).
+_SECRET_LAST_WORDS = {
+    "PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY",
+    "CREDENTIAL", "CREDENTIALS", "DSN", "PRIVATEKEY", "SECRETKEY", "ACCESSKEY",
+}  # fmt: skip
+_SECRET_LAST_PAIRS = {
+    ("API", "KEY"), ("PRIVATE", "KEY"), ("ACCESS", "KEY"), ("SECRET", "KEY"), ("SIGNING", "KEY"),
+    ("ENCRYPTION", "KEY"), ("MASTER", "KEY"), ("AUTH", "KEY"), ("CLIENT", "KEY"),
+    ("LICENSE", "KEY"), ("APP", "KEY"), ("WEBHOOK", "KEY"), ("HMAC", "KEY"), ("SESSION", "KEY"),
+    ("KEY", "BASE"), ("CONNECTION", "STRING"),
+}  # fmt: skip
+_CAMEL_BOUNDARY = re.compile(r"([a-z0-9])([A-Z])")
+_WORD_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
+# Values that are themselves credentials, whatever the variable is called.
 _SECRET_VALUE = re.compile(
-    r"^(AKIA|ASIA)[0-9A-Z]{16}$|-----BEGIN [A-Z ]*PRIVATE KEY-----|^gh[pousr]_[A-Za-z0-9]{30,}$"
-    r"|^xox[abpr]-[A-Za-z0-9-]{10,}$|^sk_live_[A-Za-z0-9]{16,}$"
-    r"|://[^/\s:@]+:[^/\s@]+@"  # credentials inside a URL
+    r"^(AKIA|ASIA)[0-9A-Z]{16}$"  # AWS access key id (its secret key is usually near)
+    r"|-----BEGIN [A-Z ]*PRIVATE KEY-----"
+    r"|^gh[pousr]_[A-Za-z0-9]{30,}$|^github_pat_[A-Za-z0-9_]{30,}$"
+    r"|^xox[abprs]-[A-Za-z0-9-]{10,}$|^sk_live_[A-Za-z0-9]{16,}$|^AIza[0-9A-Za-z_-]{35}$"
+    r"|://[^/\s:@]*:[^/\s@]+@"  # a password inside a URL
 )
 _HARMLESS_VALUE = re.compile(r"^(true|false|yes|no|on|off|none|null|\d{1,3}|arn:.*|/.*)$", re.I)
 
 
+def _name_words(name: str) -> list[str]:
+    spaced = _CAMEL_BOUNDARY.sub(r"\1_\2", name)
+    return [word.upper() for word in _WORD_SEPARATORS.split(spaced) if word]
+
+
+def is_secret_name(name: str) -> bool:
+    words = _name_words(name)
+    if not words:
+        return False
+    return words[-1] in _SECRET_LAST_WORDS or tuple(words[-2:]) in _SECRET_LAST_PAIRS
+
+
 def secret_reason(name: str, value: str) -> str | None:
-    """Why a literal environment value looks like a secret, or None. Never includes the value."""
+    """Why a literal value looks like a secret, or None. Never includes the value."""
     if not value or has_placeholder(value):
         return None
     if _SECRET_VALUE.search(value):
         return "its value has the shape of a credential"
-    if _SECRET_NAME.search(name) and not _NOT_A_SECRET.search(name):
-        if _HARMLESS_VALUE.match(value):
-            return None
+    if is_secret_name(name) and not _HARMLESS_VALUE.match(value):
         return "its name says it is a secret"
     return None
 
@@ -116,11 +131,14 @@ class SecretInEnvironment(Rule):
     name = "secret-in-environment"
     severity = ERROR
     applies_to = ("task-definition",)
-    summary = "A secret-looking environment variable has a literal value in the task definition."
+    summary = "A secret-looking environment variable (or log option) has a literal value in the task definition."
     rationale = (
         "A task definition is not a secret store: its environment is readable by anyone with "
         "`ecs:DescribeTaskDefinition`, appears in the console, in CloudTrail, and in every copy "
-        "of this file in version control. The finding names the variable and never its value."
+        "of this file in version control. A variable is judged by the last word of its name "
+        "(`DB_PASSWORD`, `stripeApiKey`, but not `TOKEN_TTL_SECONDS`) and by values shaped like "
+        "credentials (AWS access keys, private keys, passwords in URLs); log driver options "
+        "(a FireLens `apikey`) likewise. The finding names the variable and never its value."
     )
     example = _task(environment='{"name": "DB_PASSWORD", "value": "hunter2-prod"}')
     fixed = _task(
@@ -135,18 +153,31 @@ class SecretInEnvironment(Rule):
     def check(self, resource: TaskDefinition) -> Iterator[Hit]:
         for index, container, container_name in container_hits(resource):
             environment = container.get("environment")
-            if not isinstance(environment, list):
-                continue
-            for e_index, variable in enumerate(environment):
+            for e_index, variable in enumerate(
+                environment if isinstance(environment, list) else []
+            ):
                 if not isinstance(variable, dict):
                     continue
                 name, value = variable.get("name"), variable.get("value")
-                if not isinstance(name, str) or not isinstance(value, str):
-                    continue
-                reason = secret_reason(name, value)
+                if isinstance(name, str) and isinstance(value, str):
+                    reason = secret_reason(name, value)
+                    if reason:
+                        yield Hit(
+                            resource.at(
+                                "containerDefinitions", index, "environment", e_index, "value"
+                            ),
+                            f"container {container_name!r} sets {name} to a literal value and "
+                            f"{reason}; use secrets with valueFrom instead",
+                        )
+            log = container.get("logConfiguration")
+            options = log.get("options") if isinstance(log, dict) else None
+            for key, value in options.items() if isinstance(options, dict) else ():
+                reason = secret_reason(key, value) if isinstance(value, str) else None
                 if reason:
                     yield Hit(
-                        resource.at("containerDefinitions", index, "environment", e_index, "value"),
-                        f"container {container_name!r} sets {name} to a literal value and {reason}; "
-                        "use secrets with valueFrom instead",
+                        resource.at(
+                            "containerDefinitions", index, "logConfiguration", "options", key
+                        ),
+                        f"container {container_name!r} log option {key} has a literal value and "
+                        f"{reason}; use secretOptions with valueFrom instead",
                     )

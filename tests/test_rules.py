@@ -431,6 +431,23 @@ def test_harmless_environment_values_pass(linter, name, value):
     )
 
 
+def test_literal_secrets_in_log_options(linter):
+    log = {
+        "logDriver": "awsfirelens",
+        "options": {"Name": "datadog", "apikey": "0123abcd", "Host": "http-intake"},
+    }
+    findings = linter.findings(
+        good_taskdef(containerDefinitions=[good_container(logConfiguration=log)])
+    )
+    finding = only(findings, "secret-in-environment")
+    assert finding.location.pointer == "/containerDefinitions/0/logConfiguration/options/apikey"
+    assert "0123abcd" not in finding.message and "secretOptions" in finding.message
+    log["options"]["apikey"] = "<DATADOG_API_KEY>"
+    assert "secret-in-environment" not in linter.codes(
+        good_taskdef(containerDefinitions=[good_container(logConfiguration=log)])
+    )
+
+
 def test_one_secret_finding_per_variable(linter):
     env = [{"name": "DB_PASSWORD", "value": "one"}, {"name": "API_TOKEN", "value": "two"}]
     findings = linter.findings(good_taskdef(containerDefinitions=[good_container(environment=env)]))
