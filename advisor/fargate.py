@@ -23,7 +23,8 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
     16384: _gb(*range(32, 121, 8)),
     32768: _gb(60, 120, 244),
 }
-WINDOWS_MIN_CPU = 1024
+# Windows on Fargate runs 1, 2 or 4 vCPU, with the Linux memory ranges for those sizes.
+WINDOWS_CPU = (1024, 2048, 4096)
 
 _CPU = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(vcpus?)?\s*$", re.IGNORECASE)
 _MEMORY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(gb|gib|mb|mib)?\s*$", re.IGNORECASE)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from advisor.fargate import (
     FARGATE_SIZES,
-    WINDOWS_MIN_CPU,
+    WINDOWS_CPU,
     format_cpu,
     format_memory,
     is_valid_size,
@@ -57,7 +57,7 @@ class InvalidFargateSize(Rule):
     rationale = (
         "Fargate runs only fixed CPU/memory pairs (0.25 vCPU with 0.5-2 GB up to 16 vCPU with "
         "32-120 GB, and 32 vCPU with 60, 120 or 244 GB) and needs both at task level. Any other "
-        "pair is rejected at registration; Windows needs at least 1 vCPU. Unit strings such as "
+        "pair is rejected at registration; Windows runs only 1, 2 or 4 vCPU. Unit strings such as "
         '`"1 vCPU"` and `"2 GB"` are accepted, as the API accepts them.'
     )
     example = _task(cpu="512", memory="512")
@@ -100,10 +100,10 @@ class InvalidFargateSize(Rule):
                 f"{format_cpu(cpu)} with {format_memory(memory)} is not a Fargate size; "
                 f"with {format_cpu(cpu)} use {valid_memory_text(cpu)}",
             )
-        elif resource.is_windows and cpu < WINDOWS_MIN_CPU:
+        elif resource.is_windows and cpu not in WINDOWS_CPU:
             yield Hit(
                 resource.at("cpu"),
-                f"Windows on Fargate needs at least 1 vCPU, not {format_cpu(cpu)}",
+                f"Windows on Fargate runs 1, 2 or 4 vCPU, not {format_cpu(cpu)}",
             )
 
 

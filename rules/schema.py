@@ -113,7 +113,9 @@ class OutputOnlyField(Rule):
         "`revision`, `status`, `requiresAttributes`, `compatibilities`, `registeredAt`, ...; "
         "`aws ecs register-task-definition --cli-input-json` rejects them as unknown parameters. "
         'Not raised inside a `{"taskDefinition": ...}` or `{"services": [...]}` describe '
-        "response, which is output by nature."
+        "response, which is output by nature. If the file only ever feeds a tool that strips "
+        "these fields (the amazon-ecs-deploy-task-definition GitHub Action does), add "
+        "`output-only-field` to `ignore`."
     )
     example = """{
   "family": "web",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from advisor.model import WARNING, Service
+from advisor.placeholders import has_placeholder
 from rules.base import Hit, Rule
 
 _SERVICE = """{{
@@ -41,7 +43,7 @@ class ServiceWithoutManagedTags(Rule):
 
     def check(self, resource: Service) -> Iterator[Hit]:
         value = resource.data.get("enableECSManagedTags")
-        if value is True:
+        if value is True or has_placeholder(value):
             return
         if value is None:
             yield Hit(
@@ -50,7 +52,7 @@ class ServiceWithoutManagedTags(Rule):
         else:
             yield Hit(
                 resource.at("enableECSManagedTags"),
-                f"service {resource.label} sets enableECSManagedTags to {value!r}, not true",
+                f"service {resource.label} sets enableECSManagedTags to {json.dumps(value)}, not true",
             )
 
 
@@ -73,6 +75,8 @@ class ServiceTagsNotPropagated(Rule):
 
     def check(self, resource: Service) -> Iterator[Hit]:
         value = resource.data.get("propagateTags")
+        if has_placeholder(value):
+            return
         if value is None:
             yield Hit(
                 resource.pointer, f"service {resource.label} does not propagate tags to its tasks"

@@ -265,13 +265,28 @@ def test_fargate_without_task_size(linter):
     assert finding.location.pointer == ""
 
 
-def test_windows_fargate_needs_one_vcpu(linter):
+@pytest.mark.parametrize(
+    ("cpu", "memory", "ok"),
+    [
+        ("512", "1024", False),
+        ("8192", "16384", False),
+        ("1024", "2048", True),
+        ("4096", "30720", True),
+    ],
+)
+def test_windows_fargate_sizes(linter, cpu, memory, ok):
     doc = good_taskdef(
-        cpu="512",
-        memory="1024",
+        cpu=cpu,
+        memory=memory,
         runtimePlatform={"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE"},
     )
-    assert "at least 1 vCPU" in only(linter.findings(doc), "invalid-fargate-size").message
+    found = [f for f in linter.findings(doc) if f.name == "invalid-fargate-size"]
+    if ok:
+        assert found == []
+    else:
+        assert (
+            "Windows on Fargate runs 1, 2 or 4 vCPU" in only(found, "invalid-fargate-size").message
+        )
 
 
 def test_ec2_task_sizes_are_not_judged_as_fargate(linter):
@@ -465,6 +480,19 @@ def test_service_tags(linter):
     off = good_service(enableECSManagedTags=False, propagateTags="NONE")
     pointers = sorted(f.location.pointer for f in linter.findings(off, name="svc.json"))
     assert pointers == ["/enableECSManagedTags", "/propagateTags"]
+
+
+def test_service_tag_placeholders_are_left_alone(linter):
+    doc = good_service(enableECSManagedTags="${MANAGED_TAGS}", propagateTags="{{ propagate }}")
+    assert linter.codes(doc, name="svc.json") == []
+
+
+def test_service_messages_show_json_values(linter):
+    doc = good_service(enableECSManagedTags=False)
+    assert (
+        "to false, not true"
+        in only(linter.findings(doc, name="svc.json"), "service-without-managed-tags").message
+    )
 
 
 def test_service_resource_label_includes_cluster(linter):
