@@ -17,6 +17,7 @@ from advisor.config import (
     FAIL_ON_CHOICES,
     ConfigError,
     Settings,
+    checked_selectors,
     load_settings,
     load_settings_file,
 )
@@ -67,10 +68,10 @@ def _settings(args: argparse.Namespace) -> Settings:
     settings = load_settings_file(Path(args.config)) if args.config else load_settings()
     select = _selectors(args.select)
     if select is not None:
-        settings.select = select
+        settings.select = checked_selectors(select, "--select")
     ignore = _selectors(args.ignore)
     if ignore is not None:
-        settings.ignore = ignore
+        settings.ignore = checked_selectors(ignore, "--ignore") if ignore else []
     if args.fail_on:
         settings.fail_on = args.fail_on
     return settings

@@ -62,7 +62,7 @@ def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
     for folder in (start, *start.parents):
         dedicated = folder / ".ecs-advisor.toml"
         if dedicated.is_file():
-            return dedicated, _read_toml(dedicated)
+            return dedicated, _dedicated_table(_read_toml(dedicated))
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             table = _read_toml(pyproject).get("tool", {}).get("ecs-advisor")
@@ -71,6 +71,13 @@ def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
         if (folder / ".git").exists():
             break
     return None
+
+
+def _dedicated_table(table: dict[str, Any]) -> dict[str, Any]:
+    """.ecs-advisor.toml holds the keys at top level; a [tool.ecs-advisor] table works too."""
+    if set(table) == {"tool"} and "ecs-advisor" in table["tool"]:
+        return table["tool"]["ecs-advisor"]
+    return table
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -108,7 +115,19 @@ def load_settings_file(path: Path) -> Settings:
     table = _read_toml(path)
     if path.name == "pyproject.toml":
         table = table.get("tool", {}).get("ecs-advisor", {})
+    else:
+        table = _dedicated_table(table)
     return settings_from_table(path.resolve(), table)
+
+
+def checked_selectors(selectors: list[str], where: str) -> list[str]:
+    from rules import check_selectors
+
+    try:
+        check_selectors(selectors, where)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return selectors
 
 
 def settings_from_table(path: Path, table: dict[str, Any]) -> Settings:
@@ -127,9 +146,11 @@ def settings_from_table(path: Path, table: dict[str, Any]) -> Settings:
                 raise ConfigError(f"{path}: fail-on must be one of {', '.join(FAIL_ON_CHOICES)}")
             settings.fail_on = value
         elif key == "select":
-            settings.select = _string_list(path, key, value)
+            settings.select = checked_selectors(_string_list(path, key, value), f"{path}: select")
         elif key == "ignore":
             settings.ignore = _string_list(path, key, value)
+            if settings.ignore:
+                checked_selectors(settings.ignore, f"{path}: ignore")
         elif key == "exclude":
             settings.exclude = _string_list(path, key, value)
     return settings

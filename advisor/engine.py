@@ -9,11 +9,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
-from advisor.config import ConfigError, Settings
+from advisor.config import Settings
 from advisor.model import SEVERITY_RANK, Finding, InputError, Resource
 from advisor.sources.discover import discover
 from advisor.sources.json_files import InputFailure, NotRecognized, load, load_text
-from rules import ALL_RULES, Hit, Rule
+from rules import ALL_RULES, Hit, Rule, matches
 
 
 class LintResult:
@@ -32,20 +32,10 @@ class LintResult:
         return 1 if failing else 0
 
 
-def _matches(rule: Rule, selector: str) -> bool:
-    wanted = selector.strip()
-    return rule.name == wanted.lower() or (
-        rule.code.upper().startswith(wanted.upper()) and wanted.upper().startswith("ECS")
-    )
-
-
 def select_rules(select: list[str] | None, ignore: list[str]) -> list[Rule]:
-    """The rules enabled by --select/--ignore: codes, code prefixes (ECS2) or names."""
-    for selector in [*(select or []), *ignore]:
-        if not any(_matches(rule, selector) for rule in ALL_RULES):
-            raise ConfigError(f"unknown rule selector {selector!r}: see 'ecs-advisor rules'")
-    chosen = [r for r in ALL_RULES if select is None or any(_matches(r, s) for s in select)]
-    return [r for r in chosen if not any(_matches(r, s) for s in ignore)]
+    """The rules enabled by select/ignore: codes, code prefixes (ECS2) or names."""
+    chosen = [r for r in ALL_RULES if select is None or any(matches(r, s) for s in select)]
+    return [r for r in chosen if not any(matches(r, s) for s in ignore)]
 
 
 def check_resources(resources: Iterable[Resource], rules: list[Rule]) -> list[Finding]:

@@ -8,6 +8,7 @@ iterative, so deep nesting cannot overflow the stack.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterable
@@ -34,6 +35,8 @@ class PositionIndex:
 
     def __init__(self, text: str, wanted: Iterable[str] | None = None) -> None:
         self._text = text
+        self._line_starts: list[int] | None = None  # built once a file has many findings
+        self._lookups = 0
         self.duplicates: list[str] = []  # keys repeated within one object (the later ones)
         self._offsets = self._scan(text, set(wanted) if wanted is not None else None)
 
@@ -90,5 +93,11 @@ class PositionIndex:
         while pointer not in self._offsets and pointer:
             pointer = parent_pointer(pointer)
         offset = self._offsets.get(pointer, 0)
-        text = self._text
-        return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+        self._lookups += 1
+        if self._lookups <= 16:  # a few findings: counting newlines is cheapest
+            text = self._text
+            return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
+        line = bisect.bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1

@@ -52,6 +52,25 @@ ALL_RULES: list[Rule] = sorted(
 )
 
 
+def matches(rule: Rule, selector: str) -> bool:
+    """A selector is a rule's name, its code, or a code prefix such as ECS2."""
+    wanted = selector.strip()
+    if rule.name == wanted.lower():
+        return True
+    return wanted.upper().startswith("ECS") and rule.code.startswith(wanted.upper())
+
+
+def check_selectors(selectors: list[str], where: str) -> None:
+    """Raise ValueError for a selector that matches no rule, or an empty selection."""
+    if not selectors:
+        raise ValueError(f"{where} names no rule (an empty selection would turn every rule off)")
+    for selector in selectors:
+        if not any(matches(rule, selector) for rule in ALL_RULES):
+            raise ValueError(
+                f"{where}: unknown rule selector {selector!r}: see 'ecs-advisor rules'"
+            )
+
+
 def find_rule(code_or_name: str) -> Rule | None:
     """A rule by its code (case-insensitive) or its name."""
     wanted = code_or_name.strip()
@@ -61,4 +80,4 @@ def find_rule(code_or_name: str) -> Rule | None:
     return None
 
 
-__all__ = ["ALL_RULES", "Hit", "Rule", "find_rule"]
+__all__ = ["ALL_RULES", "Hit", "Rule", "check_selectors", "find_rule", "matches"]

@@ -256,3 +256,32 @@ def test_secret_values_never_reach_any_output(cli, tmp_path, fmt):
     code, out, err = cli("lint", "--format", fmt, "td.json")
     assert code == 1 and "DB_PASSWORD" in out
     assert secret not in out + err and "AKIAIOSFODNN7EXAMPLE" not in out + err
+
+
+@pytest.mark.parametrize("args", [["--select", ""], ["--select", " , "]])
+def test_an_empty_selection_is_a_usage_error(cli, tmp_path, args):
+    write(tmp_path, "td.json", ERROR_TOO)
+    code, _, err = cli("lint", *args, "td.json")
+    assert code == 2 and "--select names no rule" in err
+
+
+def test_configured_selectors_are_checked_with_the_file_named(cli, tmp_path):
+    write(tmp_path, "pyproject.toml", '[tool.ecs-advisor]\nignore = ["mutable-image-tags"]\n')
+    code, _, err = cli("lint", ".")
+    assert code == 2 and "pyproject.toml: ignore: unknown rule selector 'mutable-image-tags'" in err
+    write(tmp_path, "pyproject.toml", "[tool.ecs-advisor]\nselect = []\n")
+    code, _, err = cli("lint", ".")
+    assert code == 2 and "select names no rule" in err
+
+
+def test_dedicated_file_may_use_a_tool_table(cli, tmp_path):
+    write(tmp_path, ".ecs-advisor.toml", '[tool.ecs-advisor]\nselect = ["ECS401"]\n')
+    write(tmp_path, "td.json", ERROR_TOO)
+    _, out, _ = cli("lint", "--format", "json", "td.json")
+    assert [f["code"] for f in json.loads(out)["findings"]] == ["ECS401"]
+
+
+def test_summary_counts_inputs_that_could_not_be_checked(cli, tmp_path):
+    write(tmp_path, "td.json", '{"containerDefinitions": [}')
+    code, out, _ = cli("lint", "td.json", "missing.json")
+    assert code == 2 and out == "No problems found in 0 files; 2 inputs could not be checked.\n"

@@ -87,3 +87,10 @@ def test_repeated_keys_point_at_the_value_json_keeps():
     assert index.position("/a") == (4, 2)
     assert index.position("/a/x") == (4, 8)
     assert index.position("/b/0/k") == (3, 17)
+
+
+def test_many_lookups_agree_with_few():
+    text = "[\n" + ",\n".join(f'  {{"k{i}": {i}}}' for i in range(100)) + "\n]"
+    index = PositionIndex(text)
+    positions = [index.position(f"/{i}/k{i}") for i in range(100)]
+    assert positions == [(i + 2, 4) for i in range(100)]

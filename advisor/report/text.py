@@ -37,8 +37,10 @@ def render(result: LintResult, stream: TextIO) -> None:
 
 def summary_line(result: LintResult) -> str:
     checked = _plural(result.files_checked, "file")
+    unreadable = len({e.path for e in result.errors})
+    tail = f"; {_plural(unreadable, 'input')} could not be checked" if unreadable else ""
     if not result.findings:
-        return f"No problems found in {checked}."
+        return f"No problems found in {checked}{tail}."
     counts = {s: 0 for s in (ERROR, WARNING, INFO)}
     for f in result.findings:
         counts[f.severity] += 1
@@ -46,5 +48,5 @@ def summary_line(result: LintResult) -> str:
     files = len({f.location.path for f in result.findings})
     return (
         f"Found {_plural(len(result.findings), 'problem')} ({parts}) "
-        f"in {_plural(files, 'file')}; {checked} checked."
+        f"in {_plural(files, 'file')}; {checked} checked{tail}."
     )
