@@ -13,9 +13,10 @@ import json
 import re
 from collections.abc import Iterable
 
-# A key is a string followed by a colon; commas and colons need no token of their own (array
-# indexes are counted as values start), which keeps the Python-level loop short.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?|[{}\[\]]|[^\s{}\[\]:,"]+')
+# One match per token, with the whitespace, commas and colons before it: a key is a string
+# followed by a colon, and array indexes are counted as values start, so separators need no
+# token of their own. That keeps the Python-level loop short; the string pattern is unrolled.
+_TOKEN = re.compile(r'[\s,:]*("[^"\\]*(?:\\.[^"\\]*)*"(\s*:)?|[{}\[\]]|[^\s{}\[\]:,"]+)')
 
 
 def escape_pointer_token(token: str | int) -> str:
@@ -46,12 +47,13 @@ class PositionIndex:
         # One frame per open container: [pointer, is_array, next index or current key pointer]
         stack: list[list] = []
         for match in _TOKEN.finditer(text):
-            first = text[match.start()]
+            start = match.start(1)
+            first = text[start]
             if first == "}" or first == "]":
                 stack.pop()
                 continue
-            if match.group(1) is not None:  # an object key
-                token = match.group()
+            if match.group(2) is not None:  # an object key
+                token = match.group(1)
                 raw = token[: token.rindex('"') + 1]
                 key = json.loads(raw) if "\\" in raw else raw[1:-1]
                 frame = stack[-1]
@@ -63,7 +65,7 @@ class PositionIndex:
                     prefix = pointer + "/"
                     for stale in [p for p in offsets if p.startswith(prefix)]:
                         del offsets[stale]
-                    offsets[pointer] = match.start()
+                    offsets[pointer] = start
                     continue
             elif not stack:
                 pointer = ""
@@ -76,7 +78,7 @@ class PositionIndex:
                     stack.append([stack[-1][2], first == "[", 0])
                 continue
             if pointer not in offsets:
-                offsets[pointer] = match.start()
+                offsets[pointer] = start
                 if wanted is not None and pointer in wanted:
                     remaining -= 1
                     if remaining == 0:
