@@ -90,6 +90,7 @@ _SECRET_LAST_PAIRS = {
     ("LICENSE", "KEY"), ("APP", "KEY"), ("WEBHOOK", "KEY"), ("HMAC", "KEY"), ("SESSION", "KEY"),
     ("KEY", "BASE"), ("CONNECTION", "STRING"),
 }  # fmt: skip
+_MAYBE_SECRET = re.compile(r"PASS|PWD|SECRET|TOKEN|KEY|CREDENTIAL|DSN|STRING", re.IGNORECASE)
 _CAMEL_BOUNDARY = re.compile(r"([a-z0-9])([A-Z])")
 _WORD_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
 # Values that are themselves credentials, whatever the variable is called.
@@ -109,6 +110,8 @@ def _name_words(name: str) -> list[str]:
 
 
 def is_secret_name(name: str) -> bool:
+    if not _MAYBE_SECRET.search(name):  # most names: one cheap search
+        return False
     words = _name_words(name)
     if not words:
         return False

@@ -131,6 +131,7 @@ class Validator:
     def __init__(self, schema: dict[str, Any]) -> None:
         self.defs: dict[str, Any] = schema["$defs"]
         self._compiled: dict[str, _Node] = {}
+        self._hints: dict[tuple[int, str], str] = {}  # (node, unknown key) -> hint; typos repeat
         self._owners: dict[str, list[str]] | None = None
 
     @classmethod
@@ -233,16 +234,21 @@ class Validator:
 
     def _unknown_message(self, path: list, key: str, node: _Node) -> str:
         where = aws_path(path) if path else "the document"
-        message = f"unknown field {key!r} in {where}"
+        hint = self._hints.get((id(node), key))
+        if hint is None:
+            hint = self._hints[(id(node), key)] = self._unknown_hint(key, node)
+        return f"unknown field {key!r} in {where}{hint}"
+
+    def _unknown_hint(self, key: str, node: _Node) -> str:
         properties = node.properties or {}
         same_but_case = {p.lower(): p for p in properties}.get(key.lower())
         if same_but_case:
-            return f"{message}; did you mean {same_but_case!r}?"
+            return f"; did you mean {same_but_case!r}?"
         owners = self.owners_of(key)  # a real field, put at the wrong level
         if owners:
-            return f"{message}; {key!r} is a field of {', '.join(owners[:3])}"
+            return f"; {key!r} is a field of {', '.join(owners[:3])}"
         guess = suggest(key, properties)
-        return f"{message}; did you mean {guess!r}?" if guess else message
+        return f"; did you mean {guess!r}?" if guess else ""
 
     def owners_of(self, key: str) -> list[str]:
         """The structures that do define a field, for a field put at the wrong level."""
