@@ -6,13 +6,12 @@ an input error and the run goes on with the others.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 
 from advisor.config import Settings
 from advisor.model import SEVERITY_RANK, Finding, InputError, Resource
 from advisor.sources.discover import discover
-from advisor.sources.json_files import InputFailure, NotRecognized, load, load_text
+from advisor.sources.json_files import InputFailure, NotRecognized, load
 from rules import ALL_RULES, Hit, Rule, matches
 
 
@@ -78,10 +77,7 @@ def lint_paths(
         named = candidate.explicit and person_named
         display = stdin_name if candidate.path == "-" else candidate.path
         try:
-            if candidate.path == "-":
-                _document, resources = load_text(sys.stdin.read(), display)
-            else:
-                _document, resources = load(candidate.path, display, named)
+            _document, resources = load(candidate.path, display, named)
         except NotRecognized as skipped:
             if named:
                 result.notes.append(f"{display}: {skipped.reason}; skipped")

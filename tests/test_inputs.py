@@ -150,12 +150,16 @@ def test_nan_is_not_json(cli, tmp_path):
     assert_one_clean_error(err, "td.json:2:35: invalid JSON: NaN is not a JSON value")
 
 
-def test_standard_input(cli, tmp_path, monkeypatch):
-    import io
+def test_standard_input(tmp_path):
+    import subprocess
+    import sys
 
-    monkeypatch.setattr("sys.stdin", io.StringIO(BAD_TASKDEF))
-    code, out, _err = cli("lint", "--stdin-filename", "deploy/td.json", "-")
-    assert code == 1 and out.startswith("deploy/td.json:") and "ECS301" in out
+    command = [sys.executable, "-m", "advisor", "lint", "--stdin-filename", "deploy/td.json", "-"]
+    run = subprocess.run(command, input=BAD_TASKDEF.encode(), capture_output=True, cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stdout.decode().startswith("deploy/td.json:") and b"ECS301" in run.stdout
+    broken = subprocess.run(command, input=b"\xff\xfe", capture_output=True, cwd=tmp_path)
+    assert broken.returncode == 2 and b"deploy/td.json:1: not UTF-8 text" in broken.stderr
 
 
 def test_invalid_configuration_is_one_line(cli, tmp_path):

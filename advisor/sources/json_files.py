@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 from advisor.jsonpos import PositionIndex
 from advisor.model import (
@@ -74,10 +75,8 @@ def looks_like_ecs(text: str) -> bool:
     return bool(_SERVICE_NAME.search(text) and _TASK_DEFINITION.search(text))
 
 
-def read_text(path: str, display: str, named: bool) -> str:
-    """The file's text. Unreadable content is an error when a person named the file."""
-    with open(path, "rb") as handle:
-        raw = handle.read()
+def decode(raw: bytes, display: str, named: bool) -> str:
+    """A file's text. Unreadable content is an error when a person named the file."""
     if not raw.strip():
         problem = "empty file: expected a JSON document"
     elif b"\x00" in raw[:8192]:
@@ -212,8 +211,13 @@ def load_text(text: str, display: str) -> tuple[Document, list[Resource]]:
 
 
 def load(path: str, display: str, named: bool) -> tuple[Document, list[Resource]]:
-    """Read and recognize one file; ``named``: a person named it (not a walk or pre-commit).
+    """Read and recognize one file (``-``: standard input); ``named``: a person named it.
 
     Raises InputFailure for files to report as errors, NotRecognized for files to pass over.
     """
-    return load_text(read_text(path, display, named), display)
+    if path == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    return load_text(decode(raw, display, named), display)
