@@ -55,12 +55,54 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument(
         "--stdin-filename", default="-", metavar="NAME", help="the name to report for PATH '-'"
     )
+    lint.add_argument(
+        "--cost",
+        action="store_true",
+        help="show what each service costs a month (its task definition must be linted too)",
+    )
+    lint.add_argument("--region", help="prices for --cost (default: AWS_REGION, then us-east-1)")
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
     explain = commands.add_parser("explain", help="print a rule's full documentation")
     explain.add_argument("rule", metavar="CODE|NAME")
+
+    cost = commands.add_parser(
+        "cost", help="price a Fargate task: a usage, or always-on service against a job"
+    )
+    cost.add_argument("taskdef", nargs="?", metavar="TASKDEF.json", help="size, OS, architecture")
+    cost.add_argument("--cpu", help="CPU units or vCPUs: 256, '1 vCPU'")
+    cost.add_argument("--memory", help="MiB or GB: 512, '2 GB'")
+    cost.add_argument("--ephemeral-storage", type=int, metavar="GIB", help="20-200 (default 20)")
+    cost.add_argument("--arch", help="x86_64 or arm64 (default: the task definition's, or x86_64)")
+    cost.add_argument("--os", help="linux or windows (default: the task definition's, or linux)")
+    cost.add_argument("--region", help="default: AWS_REGION, AWS_DEFAULT_REGION, then us-east-1")
+    cost.add_argument("--spot", action="store_true", help="price on Fargate Spot")
+    cost.add_argument("--tasks", type=int, default=1, metavar="N", help="tasks per run (1)")
+    cost.add_argument(
+        "--duration", default="1h", metavar="DUR", help="per run: 90s, 10m, 1h30m (1h)"
+    )
+    cost.add_argument("--runs-per-day", default="1", metavar="R", help="runs a day (1)")
+    cost.add_argument("--days", default="1", metavar="D", help="days (1; --compare uses a month)")
+    cost.add_argument("--compare", action="store_true", help="always-on service against a job")
+    cost.add_argument("--desired-count", type=int, default=1, metavar="N", help="service tasks (1)")
+    cost.add_argument("--format", choices=("text", "json"), default="text")
+
+    pricing = commands.add_parser("pricing", help="the Fargate price table")
+    pricing_commands = pricing.add_subparsers(dest="pricing_command", metavar="COMMAND")
+    pricing_commands.required = True
+    update = pricing_commands.add_parser(
+        "update", help="refresh prices from the AWS Price List API into a per-user cache"
+    )
+    update.add_argument("--profile", help="AWS profile for the Price List API")
+    update.add_argument(
+        "--endpoint-region",
+        default="us-east-1",
+        choices=("us-east-1", "eu-central-1", "ap-south-1"),
+        help="where the Price List API is served from (us-east-1)",
+    )
+    pricing_commands.add_parser("show", help="where prices come from, and how old they are")
     return parser
 
 
@@ -83,7 +125,12 @@ def run_lint(args: argparse.Namespace) -> int:
     settings = _settings(args)
     # pre-commit names every JSON file in a change: those are not files a person chose.
     person_named = not os.environ.get("PRE_COMMIT")
-    result = lint_paths(args.paths, settings, person_named, args.stdin_filename)
+    cost_region = None
+    if args.cost:
+        from advisor.cost.command import default_region
+
+        cost_region = args.region or default_region()
+    result = lint_paths(args.paths, settings, person_named, args.stdin_filename, cost_region)
     for error in result.errors:
         print(f"ecs-advisor: error: {error}", file=sys.stderr)
     for note in result.notes:
@@ -117,10 +164,45 @@ def run_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_cost(args: argparse.Namespace) -> int:
+    from advisor.cost.command import estimate
+    from advisor.report import cost_report
+
+    result = estimate(args)
+    if args.format == "json":
+        cost_report.render_json(result, sys.stdout)
+    else:
+        cost_report.render_text(result, sys.stdout)
+    return 0
+
+
+def run_pricing(args: argparse.Namespace) -> int:
+    if args.pricing_command == "show":
+        from advisor.cost.prices import PriceError, PriceTable, cache_path
+
+        try:
+            table = PriceTable.load()
+        except PriceError as exc:
+            raise ConfigError(str(exc)) from None
+        from advisor.report.cost_report import render_coverage
+
+        render_coverage(table, cache_path(), sys.stdout)
+        return 0
+    from advisor.cost.pricing_api import update_cache
+
+    return update_cache(args.profile, args.endpoint_region)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"lint": run_lint, "rules": run_rules, "explain": run_explain}
+    handlers = {
+        "lint": run_lint,
+        "rules": run_rules,
+        "explain": run_explain,
+        "cost": run_cost,
+        "pricing": run_pricing,
+    }
     try:
         return handlers[args.command](args)
     except ConfigError as exc:

@@ -21,6 +21,7 @@ class LintResult:
         self.errors: list[InputError] = []
         self.notes: list[str] = []
         self.files_checked = 0
+        self.costs: list[dict] = []  # with --cost: each priced service and its monthly figure
 
     def exit_code(self, fail_threshold: int | None) -> int:
         if self.errors:
@@ -64,6 +65,7 @@ def lint_paths(
     settings: Settings,
     person_named: bool = True,
     stdin_name: str = "-",
+    cost_region: str | None = None,
 ) -> LintResult:
     """Lint files and folders; ``-`` reads standard input (reported as ``stdin_name``).
 
@@ -73,6 +75,7 @@ def lint_paths(
     """
     rules = select_rules(settings.select, settings.ignore)
     result = LintResult()
+    everything: list[Resource] = []  # kept only to price services against task definitions
     for candidate in discover(paths, settings.exclude, settings.root, result.errors):
         named = candidate.explicit and person_named
         display = stdin_name if candidate.path == "-" else candidate.path
@@ -90,5 +93,33 @@ def lint_paths(
             continue
         result.files_checked += 1
         result.findings.extend(check_resources(resources, rules))
+        if cost_region is not None:
+            everything.extend(resources)
+    if cost_region is not None:
+        _price_services(result, everything, cost_region)
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _price_services(result: LintResult, resources: list[Resource], region: str) -> None:
+    """Attach monthly costs to services (and their findings) whose task definition was linted."""
+    from advisor.config import ConfigError
+    from advisor.cost.prices import PriceError, PriceTable
+    from advisor.cost.services import service_costs
+
+    try:
+        table = PriceTable.load()
+    except PriceError as exc:
+        raise ConfigError(str(exc)) from None
+    for service, cost in service_costs(resources, region, table):
+        location = service.document.location(service.pointer)
+        result.costs.append(
+            {"resource": service.label, "path": location.path, "line": location.line, **cost}
+        )
+        for finding in result.findings:
+            inside = (
+                finding.location.pointer == service.pointer
+                or finding.location.pointer.startswith(service.pointer + "/")
+            )
+            if finding.location.path == location.path and inside:
+                finding.cost = cost

@@ -174,7 +174,7 @@ class Service(Resource):
 class Finding:
     """One problem: what, how bad, where, and on which resource."""
 
-    __slots__ = ("code", "location", "message", "name", "resource", "severity")
+    __slots__ = ("code", "cost", "location", "message", "name", "resource", "severity")
 
     def __init__(
         self,
@@ -191,6 +191,7 @@ class Finding:
         self.message = message
         self.location = location
         self.resource = resource
+        self.cost: dict[str, Any] | None = None  # money involved, with its assumptions
 
     def sort_key(self) -> tuple:
         loc = self.location
@@ -208,6 +209,7 @@ class Finding:
             "column": loc.column,
             "pointer": loc.pointer,
             "resource": self.resource,
+            **({"cost": self.cost} if self.cost is not None else {}),
         }
 
 

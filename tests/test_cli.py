@@ -216,10 +216,11 @@ def test_python_dash_m_and_console_script_agree(tmp_path):
     assert version.stdout.startswith("ecs-advisor ")
 
 
-def test_lint_never_imports_the_aws_sdk(tmp_path):
+@pytest.mark.parametrize("extra", [[], ["--cost"]])
+def test_lint_never_imports_the_aws_sdk(tmp_path, extra):
     path = write(tmp_path, "td.json", ERROR_TOO)
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "advisor", "lint", str(path)],
+        [sys.executable, "-X", "importtime", "-m", "advisor", "lint", *extra, str(path)],
         capture_output=True,
         text=True,
         cwd=REPO,

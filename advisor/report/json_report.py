@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import TextIO
 
 from advisor import __version__
 from advisor.engine import LintResult
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):  # money is Decimal; JSON carries it unrounded
+        return float(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
 def render(result: LintResult, stream: TextIO) -> None:
@@ -18,11 +25,12 @@ def render(result: LintResult, stream: TextIO) -> None:
         "findings": [f.to_dict() for f in result.findings],
         "errors": [e.to_dict() for e in result.errors],
         "notes": result.notes,
+        **({"costs": result.costs} if result.costs else {}),
         "summary": {
             "files_checked": result.files_checked,
             "findings": len(result.findings),
             "by_severity": by_severity,
         },
     }
-    json.dump(document, stream, indent=2)
+    json.dump(document, stream, indent=2, default=_json_default)
     stream.write("\n")

@@ -32,7 +32,39 @@ def render(result: LintResult, stream: TextIO) -> None:
         where = _paint(f"{f.location.path}:{f.location.line}:{f.location.column}:", "1", colour)
         code = _paint(f.code, _COLOURS[f.severity], colour)
         stream.write(f"{where} {code} {f.message} [{f.name}]\n")
+    if result.costs:
+        stream.write(cost_table(result.costs))
     stream.write(summary_line(result) + "\n")
+
+
+def cost_table(costs: list[dict]) -> str:
+    """Monthly cost of each priced service, with what it assumed."""
+    from tabulate import tabulate
+
+    from advisor.cost.estimate import cents
+
+    rows = []
+    for cost in costs:
+        if cost["monthly_usd"] is None:
+            rows.append((cost["resource"], "", "", "", "; ".join(cost["notes"])))
+            continue
+        size = cost["size"]
+        rows.append(
+            (
+                cost["resource"],
+                f"{cost['desired_count']} x {size['vcpu']:g} vCPU/{size['memory_gb']:g} GB",
+                f"{cost['os']}/{cost['architecture']} {cost['capacity_provider']}",
+                cents(cost["monthly_usd"]),
+                "; ".join(cost["notes"]),
+            )
+        )
+    first = costs[0]
+    table = tabulate(rows, headers=("service", "tasks", "platform", "per month", "notes"))
+    as_of = min((c["as_of"] for c in costs if c.get("as_of")), default="unknown")
+    return (
+        f"\nMonthly cost of services (730 hours, region {first.get('region', '?')}, "
+        f"prices as of {as_of}):\n{table}\n\n"
+    )
 
 
 def summary_line(result: LintResult) -> str:
