@@ -69,10 +69,11 @@ def prices_from_items(items: Iterable[str], today: str) -> dict[str, dict[str, d
         )
         entry[field] = str(float(usd)) if "E" in usd.upper() else usd.rstrip("0").rstrip(".")
         entry["as_of"] = max(entry["as_of"], published)
-    return {
+    complete = {
         region: {g: e for g, e in groups.items() if REQUIRED_FIELDS[g] <= set(e)}
         for region, groups in found.items()
     }
+    return {region: groups for region, groups in complete.items() if groups}
 
 
 def fetch_items(client: Any) -> Iterable[str]:
