@@ -321,7 +321,8 @@ def test_compare_service_and_job(cli):
         result["service"]["monthly_usd"] - result["job"]["monthly_usd"]
     )
     assert result["assumptions"]["region"] == "us-east-1"
-    assert result["assumptions"]["as_of"]
+    assert result["assumptions"]["as_of"] == rates["as_of"]
+    assert result["assumptions"]["table_as_of"] == PriceTable.load().as_of
 
 
 def test_compare_text_is_a_small_table(cli):

@@ -133,7 +133,8 @@ def estimate(args: Any, table: PriceTable | None = None) -> dict[str, Any]:
         "capacity_provider": "FARGATE_SPOT" if args.spot else "FARGATE",
         "size": size.to_dict(),
         "prices": rates.to_dict(),
-        "as_of": rates.as_of,
+        "as_of": rates.as_of,  # the oldest figure used
+        "table_as_of": table.as_of,
         "billing": (
             f"per second, rounded up, at least {billed_seconds(0, size.os)} s per task run "
             f"({size.os.capitalize()})"
