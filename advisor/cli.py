@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from advisor import __version__
 from advisor.config import (
@@ -67,6 +68,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser("explain", help="print a rule's full documentation")
     explain.add_argument("rule", metavar="CODE|NAME")
+
+    history = commands.add_parser(
+        "history", help="find services and jobs stopped by hand in CloudTrail, and price the fix"
+    )
+    history.add_argument(
+        "paths", nargs="+", metavar="PATH", help="CloudTrail / EventBridge files or folders"
+    )
+    history.add_argument("--since", help="ISO date/time, or a span back from now: 30d, 12h")
+    history.add_argument("--until", help="ISO date/time, or a span back from now")
+    history.add_argument("--format", choices=("text", "json"), default="text")
+    history.add_argument("--select", action="append", metavar="RULES")
+    history.add_argument("--ignore", action="append", metavar="RULES")
+    history.add_argument("--fail-on", choices=FAIL_ON_CHOICES)
+    history.add_argument("--config", metavar="FILE")
+    history.add_argument(
+        "--task-definitions", action="append", metavar="PATH", help="task definition files (sizes)"
+    )
+    history.add_argument("--job-duration", metavar="DUR", help="run length of the job alternative")
+    history.add_argument("--automation-role", action="append", default=[], metavar="GLOB")
+    history.add_argument("--human-role", action="append", default=[], metavar="GLOB")
+    history.add_argument("--min-service-stops", type=int, metavar="N", help="default 3")
+    history.add_argument("--min-job-stops", type=int, metavar="N", help="default 2")
 
     cost = commands.add_parser(
         "cost", help="price a Fargate task: a usage, or always-on service against a job"
@@ -131,6 +154,10 @@ def run_lint(args: argparse.Namespace) -> int:
 
         cost_region = args.region or default_region()
     result = lint_paths(args.paths, settings, person_named, args.stdin_filename, cost_region)
+    return _report(args, result, settings)
+
+
+def _report(args: argparse.Namespace, result: Any, settings: Settings) -> int:
     for error in result.errors:
         print(f"ecs-advisor: error: {error}", file=sys.stderr)
     for note in result.notes:
@@ -162,6 +189,29 @@ def run_explain(args: argparse.Namespace) -> int:
         raise ConfigError(f"unknown rule {args.rule!r}: see 'ecs-advisor rules'")
     sys.stdout.write(rule_docs.render_explanation(rule))
     return 0
+
+
+def run_history(args: argparse.Namespace) -> int:
+    from advisor.history.run import HistorySettings, run_history
+    from advisor.history.timefmt import parse_bound
+
+    settings = _settings(args)
+    settings.automation_roles += args.automation_role
+    settings.human_roles += args.human_role
+    history = HistorySettings()
+    history.min_service_stops = args.min_service_stops or settings.min_service_stops
+    history.min_job_stops = args.min_job_stops or settings.min_job_stops
+    try:
+        history.since = parse_bound(args.since) if args.since else None
+        history.until = parse_bound(args.until) if args.until else None
+        if args.job_duration:
+            from advisor.cost.duration import parse_duration
+
+            history.job_duration = parse_duration(args.job_duration)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    result = run_history(args.paths, settings, history, args.task_definitions)
+    return _report(args, result, settings)
 
 
 def run_cost(args: argparse.Namespace) -> int:
@@ -201,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         "rules": run_rules,
         "explain": run_explain,
         "cost": run_cost,
+        "history": run_history,
         "pricing": run_pricing,
     }
     try:

@@ -30,7 +30,16 @@ DEFAULT_EXCLUDE = (
     ".terraform",
     "cdk.out",
 )
-_KNOWN_KEYS = {"select", "ignore", "fail-on", "exclude"}
+_KNOWN_KEYS = {
+    "select",
+    "ignore",
+    "fail-on",
+    "exclude",
+    "automation-roles",
+    "human-roles",
+    "min-service-stops",
+    "min-job-stops",
+}
 
 
 class ConfigError(Exception):
@@ -46,6 +55,10 @@ class Settings:
         self.fail_on = "warning"
         self.exclude: list[str] = []
         self.root = Path.cwd()  # what exclude patterns are relative to
+        self.automation_roles: list[str] = []  # history: role/user/session globs that are machines
+        self.human_roles: list[str] = []  # ... and that are people
+        self.min_service_stops = 3
+        self.min_job_stops = 2
         self.source: Path | None = None  # the configuration file read, if any
 
     def fail_threshold(self) -> int | None:
@@ -153,6 +166,12 @@ def settings_from_table(path: Path, table: dict[str, Any]) -> Settings:
                 checked_selectors(settings.ignore, f"{path}: ignore")
         elif key == "exclude":
             settings.exclude = _string_list(path, key, value)
+        elif key in ("automation-roles", "human-roles"):
+            setattr(settings, key.replace("-", "_"), _string_list(path, key, value))
+        elif key in ("min-service-stops", "min-job-stops"):
+            if type(value) is not int or value < 1:
+                raise ConfigError(f"{path}: {key} must be a whole number of at least 1")
+            setattr(settings, key.replace("-", "_"), value)
     return settings
 
 

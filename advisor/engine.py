@@ -54,9 +54,9 @@ def check_resources(resources: Iterable[Resource], rules: list[Rule]) -> list[Fi
         locations = document.locate([hit.pointer for _, hit, _ in items])
         for (rule, hit, resource), location in zip(items, locations, strict=True):
             severity = hit.severity or rule.severity
-            findings.append(
-                Finding(rule.code, rule.name, severity, hit.message, location, resource.label)
-            )
+            finding = Finding(rule.code, rule.name, severity, hit.message, location, resource.label)
+            finding.evidence, finding.cost = hit.evidence, hit.cost
+            findings.append(finding)
     return findings
 
 

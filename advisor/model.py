@@ -174,7 +174,7 @@ class Service(Resource):
 class Finding:
     """One problem: what, how bad, where, and on which resource."""
 
-    __slots__ = ("code", "cost", "location", "message", "name", "resource", "severity")
+    __slots__ = ("code", "cost", "evidence", "location", "message", "name", "resource", "severity")
 
     def __init__(
         self,
@@ -192,6 +192,7 @@ class Finding:
         self.location = location
         self.resource = resource
         self.cost: dict[str, Any] | None = None  # money involved, with its assumptions
+        self.evidence: dict[str, Any] | None = None
 
     def sort_key(self) -> tuple:
         loc = self.location
@@ -209,6 +210,7 @@ class Finding:
             "column": loc.column,
             "pointer": loc.pointer,
             "resource": self.resource,
+            **({"evidence": self.evidence} if self.evidence is not None else {}),
             **({"cost": self.cost} if self.cost is not None else {}),
         }
 

@@ -11,6 +11,7 @@ from rules.fargate import (
     MissingExecutionRole,
     NoEssentialContainer,
 )
+from rules.history import JobStoppedByHand, RunTaskWithoutManagedTags, ServiceStoppedManually
 from rules.logging import (
     AwslogsIncompleteOptions,
     AwslogsMissingStreamPrefix,
@@ -46,6 +47,9 @@ ALL_RULES: list[Rule] = sorted(
             SecretInEnvironment,
             ServiceWithoutManagedTags,
             ServiceTagsNotPropagated,
+            ServiceStoppedManually,
+            JobStoppedByHand,
+            RunTaskWithoutManagedTags,
         )
     ),
     key=lambda rule: rule.code,

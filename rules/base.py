@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
-from advisor.model import Resource
-
 
 class Hit:
     """A rule's verdict on one spot: a JSON pointer in the document and a message.
@@ -22,12 +20,21 @@ class Hit:
     (a missing stream prefix is an error on Fargate, a warning elsewhere).
     """
 
-    __slots__ = ("message", "pointer", "severity")
+    __slots__ = ("cost", "evidence", "message", "pointer", "severity")
 
-    def __init__(self, pointer: str, message: str, severity: str | None = None) -> None:
+    def __init__(
+        self,
+        pointer: str,
+        message: str,
+        severity: str | None = None,
+        evidence: dict[str, Any] | None = None,
+        cost: dict[str, Any] | None = None,
+    ) -> None:
         self.pointer = pointer
         self.message = message
         self.severity = severity
+        self.evidence = evidence  # what the finding rests on (history: counts, times, event ids)
+        self.cost = cost  # the money involved, with its assumptions
 
 
 class Rule:
@@ -44,7 +51,7 @@ class Rule:
     def check(self, resource: Any) -> Iterable[Hit]:
         raise NotImplementedError
 
-    def applies(self, resource: Resource) -> bool:
+    def applies(self, resource: Any) -> bool:
         return resource.kind in self.applies_to
 
     @classmethod

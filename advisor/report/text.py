@@ -32,9 +32,37 @@ def render(result: LintResult, stream: TextIO) -> None:
         where = _paint(f"{f.location.path}:{f.location.line}:{f.location.column}:", "1", colour)
         code = _paint(f.code, _COLOURS[f.severity], colour)
         stream.write(f"{where} {code} {f.message} [{f.name}]\n")
+        if f.evidence is not None:
+            stream.write(_evidence_lines(f))
     if result.costs:
         stream.write(cost_table(result.costs))
     stream.write(summary_line(result) + "\n")
+
+
+def _evidence_lines(finding: object) -> str:
+    """History findings: the evidence and the money, indented under the finding."""
+    evidence = finding.evidence
+    lines = []
+    if "by" in evidence:
+        people = ", ".join(f"{b['actor']} x{b['times']}" for b in evidence["by"])
+        lines.append(f"by {people}; {evidence['first']} to {evidence['last']}")
+    elif "caller" in evidence:
+        caller = evidence["caller"]
+        lines.append(
+            f"by {caller['label']} ({caller['reason']}); {evidence['first']} to {evidence['last']}"
+        )
+    if evidence.get("arn"):
+        lines.append(evidence["arn"])
+    lines.append("events: " + ", ".join(evidence.get("event_ids", [])))
+    cost = finding.cost
+    if cost and cost.get("assumptions"):
+        a = cost["assumptions"]
+        lines.append(
+            f"priced in {a['region']}, {a['os']}/{a['architecture']}, "
+            f"{a['size']['vcpu']:g} vCPU / {a['size']['memory_gb']:g} GB from {a['size_source']}, "
+            f"prices as of {a['as_of']}"
+        )
+    return "".join(f"    {line}\n" for line in lines)
 
 
 def cost_table(costs: list[dict]) -> str:

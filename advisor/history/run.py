@@ -1,0 +1,83 @@
+"""``ecs-advisor history``: read events, build histories, judge them with the history rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from advisor.config import ConfigError, Settings
+from advisor.engine import LintResult, check_resources, select_rules
+from advisor.history.actors import ActorRules
+from advisor.history.timeline import HistoryContext, build
+from advisor.model import Finding, InputError
+from advisor.sources.cloudtrail import read_events
+
+HISTORY_KINDS = {"service-history", "job-history", "run-task"}
+
+
+class HistorySettings:
+    def __init__(self) -> None:
+        self.min_service_stops = 3
+        self.min_job_stops = 2
+        self.job_duration: float | None = None  # seconds; else the median observed run
+        self.since: dt.datetime | None = None
+        self.until: dt.datetime | None = None
+
+
+def _task_definitions(paths: list[str], errors: list[InputError]) -> dict[str, tuple[str, dict]]:
+    """family -> (path, task definition) from the files given with --task-definitions."""
+    from advisor.model import TaskDefinition
+    from advisor.sources.discover import discover
+    from advisor.sources.json_files import InputFailure, NotRecognized, load
+
+    found: dict[str, tuple[str, dict]] = {}
+    for candidate in discover(paths, [], __import__("pathlib").Path.cwd(), errors):
+        try:
+            _document, resources = load(candidate.path, candidate.path, candidate.explicit)
+        except (NotRecognized, OSError):
+            continue
+        except InputFailure as failure:
+            errors.append(failure.error)
+            continue
+        for resource in resources:
+            family = resource.data.get("family") if isinstance(resource, TaskDefinition) else None
+            if isinstance(family, str):
+                found[family] = (candidate.path, resource.data)
+    return found
+
+
+def run_history(
+    paths: list[str],
+    settings: Settings,
+    history: HistorySettings,
+    task_definition_paths: list[str] | None = None,
+) -> LintResult:
+    rules = [
+        r
+        for r in select_rules(settings.select, settings.ignore)
+        if set(r.applies_to) & HISTORY_KINDS
+    ]
+    result = LintResult()
+    actor_rules = ActorRules(settings.automation_roles, settings.human_roles)
+    events = [
+        e
+        for e in read_events(paths, actor_rules, result.errors)
+        if (history.since is None or e.time >= history.since)
+        and (history.until is None or e.time <= history.until)
+    ]
+    result.files_checked = len({e.path for e in events})
+    if not events:
+        return result
+    window = (history.since or events[0].time, history.until or events[0].time)
+    window = (
+        min(window[0], *(e.time for e in events)) if history.since is None else window[0],
+        max(window[1], *(e.time for e in events)) if history.until is None else window[1],
+    )
+    context = HistoryContext(history, window)
+    if task_definition_paths:
+        context.task_definitions = _task_definitions(task_definition_paths, result.errors)
+    try:
+        result.findings = check_resources(build(events, context), rules)
+    except ConfigError:
+        raise
+    result.findings.sort(key=Finding.sort_key)
+    return result

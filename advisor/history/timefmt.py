@@ -1,0 +1,50 @@
+"""Timestamps as CloudTrail and ECS write them, and time windows as people write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+UTC = dt.UTC
+_AWS_STYLE = "%b %d, %Y, %I:%M:%S %p"  # "Apr 27, 2026, 2:18:03 AM", seen inside responseElements
+_RELATIVE = re.compile(r"^(\d+)\s*([dhm])$")
+
+
+def parse_time(value: object) -> dt.datetime | None:
+    """A UTC datetime from ISO text, the "Apr 27, 2026, 2:18:03 AM" style, or epoch seconds."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return dt.datetime.fromtimestamp(value, UTC)
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            parsed = dt.datetime.strptime(value.strip(), _AWS_STYLE)
+        except ValueError:
+            return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def parse_bound(text: str, now: dt.datetime | None = None) -> dt.datetime:
+    """``--since``/``--until``: an ISO date or time, or a span back from now (``30d``, ``12h``)."""
+    match = _RELATIVE.match(text.strip())
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        delta = {"d": dt.timedelta(days=amount), "h": dt.timedelta(hours=amount)}.get(
+            unit, dt.timedelta(minutes=amount)
+        )
+        return (now or dt.datetime.now(UTC)) - delta
+    parsed = parse_time(text.strip())
+    if parsed is None:
+        raise ValueError(
+            f"bad time {text!r}: use an ISO date or time (2026-10-01, 2026-10-01T08:00Z) or a span "
+            "such as 30d or 12h"
+        )
+    return parsed
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,215 @@
+"""Rules on history: what people keep doing by hand, and what it costs.
+
+Their examples are CloudTrail records as JSON Lines, judged by ``ecs-advisor history``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from advisor.cost.estimate import cents
+from advisor.history.costs import job_cost, service_cost
+from advisor.history.timefmt import iso
+from advisor.model import INFO, WARNING
+from rules.base import Hit, Rule
+
+_SSO = {
+    "type": "AssumedRole",
+    "arn": "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice",
+}
+_RULE = {
+    "type": "AssumedRole",
+    "arn": "arn:aws:sts::123456789012:assumed-role/ecs-events/rule-session",
+    "invokedBy": "events.amazonaws.com",
+}
+
+
+def _record(
+    event_id: str, time: str, name: str, identity: dict, request: dict, response: dict
+) -> str:
+    return json.dumps(
+        {
+            "eventID": event_id,
+            "eventTime": time,
+            "eventSource": "ecs.amazonaws.com",
+            "eventName": name,
+            "awsRegion": "eu-west-1",
+            "recipientAccountId": "123456789012",
+            "userIdentity": identity,
+            "requestParameters": request,
+            "responseElements": response,
+        }
+    )
+
+
+def _stop(day: int, group: str, started_by: str) -> str:
+    task = {
+        "group": group,
+        "startedBy": started_by,
+        "cpu": "512",
+        "memory": "1024",
+        "taskDefinitionArn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/report:4",
+        "startedAt": f"2026-10-{day:02d}T02:00:00Z",
+    }
+    return _record(
+        f"stop-{day}", f"2026-10-{day:02d}T02:40:00Z", "StopTask", _SSO,
+        {"cluster": "prod", "task": f"task-{day}"}, {"task": task},
+    )  # fmt: skip
+
+
+def _history(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def _list(items: list[str], most: int = 3) -> str:
+    shown = ", ".join(items[:most])
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
+
+
+def _evidence(stops: list[Any]) -> dict[str, Any]:
+    by = Counter(s.event.actor.label for s in stops)
+    return {
+        "count": len(stops),
+        "by": [{"actor": label, "times": n} for label, n in by.most_common()],
+        "first": iso(stops[0].event.time),
+        "last": iso(stops[-1].event.time),
+        "event_ids": [s.event.id for s in stops[-5:]],
+        "how": sorted({s.how for s in stops}),
+        "why_person": sorted({s.event.actor.reason for s in stops}),
+    }
+
+
+def _money(cost: dict[str, Any], now: str, then: str) -> str:
+    if cost.get("current_monthly_usd") is None:
+        return f"cost unknown ({cost.get('reason')})"
+    text = f"{cents(cost['current_monthly_usd'])}/month {now}"
+    if cost.get("alternative_monthly_usd") is not None:
+        text += f", {cents(cost['alternative_monthly_usd'])}/month {then}"
+    return text
+
+
+class ServiceStoppedManually(Rule):
+    code = "ECS601"
+    name = "service-stopped-manually"
+    severity = WARNING
+    applies_to = ("service-history",)
+    summary = "A desired-count-1 service that a person keeps stopping (a job living as a service)."
+    rationale = (
+        "A service keeps its tasks running 24/7 and replaces any that stop. If someone stops its "
+        "task, or scales it 1 -> 0, every time its work is done, it is a job: you pay for hours "
+        "of availability it does not need, and a person does by hand what a schedule should. "
+        "Counts only stops by people (SSO users, console and CLI users, root); deployments, Auto "
+        "Scaling, EventBridge and Step Functions never count. Fires at 3 stops in the window "
+        "(`min-service-stops`)."
+    )
+    example = _history(
+        *(_stop(day, "service:report", "ecs-svc/1234567890123456789") for day in (1, 8, 15))
+    )
+    fixed = _history(_stop(1, "service:report", "ecs-svc/1234567890123456789"))
+    fix = (
+        "Run the work as a job: RunTask on a schedule (EventBridge Scheduler), with a task that "
+        "exits when done; delete the service. The finding shows both monthly costs."
+    )
+
+    def check(self, resource: Any) -> Iterator[Hit]:
+        stops = resource.manual_stops
+        if len(stops) < resource.context.settings.min_service_stops:
+            return
+        cost = service_cost(resource)
+        evidence = {**_evidence(stops), "arn": resource.arn}
+        desired = (
+            "runs at desired count 1"
+            if resource.unknown_desired_stops < len(stops)
+            else "(desired count not in the records)"
+        )
+        people = _list([b["actor"] for b in evidence["by"]])
+        message = (
+            f"service {resource.label} {desired} and was stopped by hand {len(stops)} times "
+            f"in {resource.context.window_days:.0f} days (by {people}); run it as a scheduled job: "
+            + _money(cost, "now", "as a job")
+        )
+        yield Hit(resource.anchor(), message, evidence=evidence, cost=cost)
+
+
+class JobStoppedByHand(Rule):
+    code = "ECS602"
+    name = "job-stopped-by-hand"
+    severity = WARNING
+    applies_to = ("job-history",)
+    summary = "Tasks started with RunTask that a person keeps stopping (a job that never exits)."
+    rationale = (
+        "A job should run to completion and stop by itself. If a person keeps stopping its "
+        "tasks, either the job does not exit when its work is done (and bills until someone "
+        "notices) or it is really a daemon that belongs in a service. Fires at 2 stops in the "
+        "window (`min-job-stops`); stops by automation never count."
+    )
+    example = _history(*(_stop(day, "family:report", "alice") for day in (2, 9)))
+    fixed = _history(_stop(2, "family:report", "alice"))
+    fix = (
+        "Make the job exit when its work is done (essential container returns), or, if it is "
+        "a daemon, run it as a service. The finding shows what the hand-stopped runtime costs."
+    )
+
+    def check(self, resource: Any) -> Iterator[Hit]:
+        stops = resource.manual_stops
+        if len(stops) < resource.context.settings.min_job_stops:
+            return
+        cost = job_cost(resource)
+        evidence = {**_evidence(stops), "arn": resource.arn}
+        runtimes = sorted(s.runtime for s in stops if s.runtime)
+        if runtimes:
+            evidence["median_runtime_seconds"] = runtimes[len(runtimes) // 2]
+        message = (
+            f"task family {resource.label}: {len(stops)} RunTask tasks stopped by hand in "
+            f"{resource.context.window_days:.0f} days (by {_list([b['actor'] for b in evidence['by']])}); "
+            "make the job exit when done, or run it as a service if it is a daemon: "
+            + _money(cost, "of hand-stopped runtime", "as an always-on service")
+        )
+        yield Hit(resource.anchor(), message, evidence=evidence, cost=cost)
+
+
+class RunTaskWithoutManagedTags(Rule):
+    code = "ECS603"
+    name = "run-task-without-managed-tags"
+    severity = INFO
+    applies_to = ("run-task",)
+    summary = "RunTask calls without `enableECSManagedTags: true`: their tasks cannot be allocated."
+    rationale = (
+        "Fargate bills per task. Without ECS managed tags (`aws:ecs:clusterName`, "
+        "`aws:ecs:taskDefinitionFamily`) and propagated tags, a job's tasks are anonymous in Cost "
+        "Explorer and the Cost and Usage Report. Reported once per task family and caller, with "
+        "the number of calls."
+    )
+    example = _history(
+        _record(
+            "run-1", "2026-10-03T01:00:00Z", "RunTask", _RULE,
+            {"cluster": "prod", "taskDefinition": "report:4", "count": 1}, {"tasks": [{}]},
+        )
+    )  # fmt: skip
+    fixed = _history(
+        _record(
+            "run-1", "2026-10-03T01:00:00Z", "RunTask", _RULE,
+            {"cluster": "prod", "taskDefinition": "report:4", "enableECSManagedTags": True,
+             "propagateTags": "TASK_DEFINITION"},
+            {"tasks": [{}]},
+        )
+    )  # fmt: skip
+    fix = (
+        "Pass `enableECSManagedTags: true` and `propagateTags: TASK_DEFINITION` in the RunTask "
+        "call (or the EventBridge target / Scheduler target that makes it)."
+    )
+
+    def check(self, resource: Any) -> Iterator[Hit]:
+        data = resource.data
+        if data.get("enableECSManagedTags") is True:
+            return
+        calls = data.get("calls", 1)
+        plural = "call" if calls == 1 else "calls"
+        message = (
+            f"{calls} RunTask {plural} for task family {resource.label} without "
+            "enableECSManagedTags: true; their cost cannot be allocated by cluster or family"
+        )
+        yield Hit(resource.anchor(), message, evidence=resource.evidence())
