@@ -97,19 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("taskdef", nargs="?", metavar="TASKDEF.json", help="size, OS, architecture")
     cost.add_argument("--cpu", help="CPU units or vCPUs: 256, '1 vCPU'")
     cost.add_argument("--memory", help="MiB or GB: 512, '2 GB'")
-    cost.add_argument("--ephemeral-storage", type=int, metavar="GIB", help="20-200 (default 20)")
+    cost.add_argument("--ephemeral-storage", metavar="GIB", help="20-200 (default 20)")
     cost.add_argument("--arch", help="x86_64 or arm64 (default: the task definition's, or x86_64)")
     cost.add_argument("--os", help="linux or windows (default: the task definition's, or linux)")
     cost.add_argument("--region", help="default: AWS_REGION, AWS_DEFAULT_REGION, then us-east-1")
     cost.add_argument("--spot", action="store_true", help="price on Fargate Spot")
-    cost.add_argument("--tasks", type=int, default=1, metavar="N", help="tasks per run (1)")
+    cost.add_argument("--tasks", default="1", metavar="N", help="tasks per run (1)")
     cost.add_argument(
         "--duration", default="1h", metavar="DUR", help="per run: 90s, 10m, 1h30m (1h)"
     )
     cost.add_argument("--runs-per-day", default="1", metavar="R", help="runs a day (1)")
-    cost.add_argument("--days", default="1", metavar="D", help="days (1; --compare uses a month)")
+    cost.add_argument("--days", metavar="D", help="days (1; --compare prices a month)")
     cost.add_argument("--compare", action="store_true", help="always-on service against a job")
-    cost.add_argument("--desired-count", type=int, default=1, metavar="N", help="service tasks (1)")
+    cost.add_argument("--desired-count", default="1", metavar="N", help="service tasks (1)")
     cost.add_argument("--format", choices=("text", "json"), default="text")
 
     pricing = commands.add_parser("pricing", help="the Fargate price table")
@@ -151,8 +151,13 @@ def run_lint(args: argparse.Namespace) -> int:
     cost_region = None
     if args.cost:
         from advisor.cost.command import default_region
+        from advisor.cost.prices import PriceError, PriceTable
 
         cost_region = args.region or default_region()
+        try:
+            PriceTable.load().check_region(cost_region)
+        except PriceError as exc:
+            raise ConfigError(str(exc)) from None
     result = lint_paths(args.paths, settings, person_named, args.stdin_filename, cost_region)
     return _report(args, result, settings)
 

@@ -227,7 +227,7 @@ def test_ephemeral_storage_beyond_20_gb(cli):
 
 def test_storage_limits(cli):
     code, _, err = cli("cost", "--cpu", "256", "--memory", "512", "--ephemeral-storage", "250")
-    assert code == 2 and "20-200 GiB" in err
+    assert code == 2 and "--ephemeral-storage must be from 20 to 200, not 250" in err
 
 
 @pytest.mark.parametrize(
@@ -283,7 +283,7 @@ def test_ec2_task_definition_is_priced_at_the_smallest_fitting_size(cli, tmp_pat
     path.write_text(json.dumps(doc))
     result = cost_json(cli, str(path))
     assert (result["size"]["cpu"], result["size"]["memory"]) == (512, 2048)
-    assert "smallest that fits" in result["notes"][0]
+    assert "smallest Fargate size that fits" in result["notes"][0]
     _, out, _ = cli("cost", str(path))
     assert "Note: the task definition has no valid Fargate size" in out
 
@@ -366,7 +366,11 @@ def test_region_from_the_environment(cli, monkeypatch):
             ["--os", "windows", "--cpu", "1024", "--memory", "2048", "--spot"],
             "Fargate Spot runs Linux tasks only",
         ),
-        (["--tasks", "0"], "--tasks must be at least 1"),
+        (["--tasks", "0"], "--tasks must be from 1 to 1,000,000, not 0"),
+        (["--tasks", "1.5"], "--tasks '1.5' is not a whole number"),
+        (["--runs-per-day", "1e999999999"], "--runs-per-day 1e999999999 is more than 86,400"),
+        (["--duration", "1" + "0" * 40 + "h"], "bad duration"),
+        (["--compare", "--days", "3"], "--days does not apply to --compare"),
         (["--runs-per-day", "often"], "--runs-per-day 'often' is not a number"),
     ],
 )
@@ -411,17 +415,115 @@ def test_lint_cost_prices_services_whose_task_definition_is_in_the_run(cli, tmp_
     report = json.loads(out, parse_float=Decimal)
     rates = us_east_1("linux/x86_64")
     monthly = 3 * 730 * (Decimal(rates["vcpu_hour"]) + 2 * Decimal(rates["gb_hour"]))
-    [cost] = report["costs"]
+    cost, orphan = sorted(report["costs"], key=lambda c: c["resource"] != "prod/web")
     assert cost["resource"] == "prod/web" and cost["monthly_usd"] == monthly
+    assert orphan["monthly_usd"] is None and "nowhere:1 is not in this run" in orphan["notes"][0]
     assert cost["desired_count"] == 3 and cost["region"] == "us-east-1" and cost["as_of"]
     [finding] = report["findings"]
     assert finding["name"] == "service-without-managed-tags"
     assert finding["cost"]["monthly_usd"] == monthly
     _, text, _ = cli("lint", "--cost", "deploy")
-    assert "Monthly cost of services" in text and "prod/web" in text and "lonely" not in text
+    assert "Monthly cost of services" in text and "prod/web" in text
+    assert "not priced" in text and "total" in text
 
 
 def test_lint_without_cost_says_nothing_about_money(cli, tmp_path):
     (tmp_path / "td.json").write_text(json.dumps(good_taskdef()))
     _, out, _ = cli("lint", "--format", "json", ".")
     assert "costs" not in json.loads(out)
+
+
+# --- details a FinOps reviewer checked ----------------------------------------------------
+
+
+def test_decimal_durations_are_exact(cli):
+    result = cost_json(cli, "--cpu", "256", "--memory", "512", "--duration", "8.3m")
+    assert result["usage"]["billed_seconds_per_task"] == 498
+    assert result["usage"]["duration_seconds"] == Decimal("498")
+
+
+def test_a_flag_replaces_the_files_value_not_a_fitted_one(cli, tmp_path):
+    path = tmp_path / "td.json"
+    path.write_text(json.dumps(good_taskdef(cpu="1024", memory="1024")))  # not a Fargate pair
+    result = cost_json(cli, str(path), "--cpu", "512")
+    assert (result["size"]["cpu"], result["size"]["memory"]) == (512, 1024)
+
+
+def test_a_task_too_big_for_fargate_is_one_line(cli, tmp_path):
+    doc = {
+        "family": "big",
+        "containerDefinitions": [{"name": "a", "image": "a:1", "cpu": 40000, "memory": 300000}],
+    }
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(doc))
+    code, _, err = cli("cost", str(path))
+    assert code == 2 and err.count("\n") == 1 and "no Fargate size holds" in err
+
+
+def test_compare_says_when_the_job_costs_more(cli):
+    code, out, _ = cli("cost", "--cpu", "256", "--memory", "512", "--compare", "--duration", "24h")
+    assert code == 0 and "the job costs $0.00 more" in out  # 30.42 x 24 h is a little over 730 h
+
+
+def test_old_prices_are_flagged(cli):
+    result = cost_json(
+        cli, "--cpu", "1024", "--memory", "2048", "--os", "windows", "--region", "eu-west-1"
+    )
+    assert any("days old" in note for note in result["notes"])  # eu-west-1 Windows: 2026-02-10
+
+
+def test_lint_cost_rejects_an_unknown_region(cli, tmp_path):
+    (tmp_path / "td.json").write_text(json.dumps(good_taskdef()))
+    code, _, err = cli("lint", "--cost", "--region", "mars-1", ".")
+    assert code == 2 and "unknown region 'mars-1'" in err
+
+
+def _priced(cli, tmp_path, **service_fields):
+    from conftest import good_service
+
+    (tmp_path / "td.json").write_text(json.dumps(good_taskdef(cpu="1024", memory="2048")))
+    service = good_service(**service_fields)
+    for key, value in list(service.items()):
+        if value is None:
+            del service[key]
+    (tmp_path / "svc.json").write_text(json.dumps(service))
+    _, out, _ = cli("lint", "--cost", "--format", "json", "--region", "us-east-1", ".")
+    [cost] = json.loads(out, parse_float=Decimal)["costs"]
+    return cost
+
+
+def test_capacity_provider_strategies_split_tasks_by_base_and_weight(cli, tmp_path):
+    strategy = [
+        {"capacityProvider": "FARGATE", "base": 1, "weight": 1},
+        {"capacityProvider": "FARGATE_SPOT", "weight": 4},
+    ]
+    cost = _priced(
+        cli, tmp_path, launchType=None, capacityProviderStrategy=strategy, desiredCount=11
+    )
+    on_demand, spot = us_east_1("linux/x86_64"), us_east_1("spot/x86_64")
+    hourly = lambda r: Decimal(r["vcpu_hour"]) + 2 * Decimal(r["gb_hour"])  # noqa: E731
+    assert cost["tasks_by_capacity_provider"] == {"FARGATE": 3, "FARGATE_SPOT": 8}
+    assert cost["monthly_usd"] == pytest.approx(730 * (3 * hourly(on_demand) + 8 * hourly(spot)))
+    assert any("Fargate Spot" in note for note in cost["notes"])
+
+
+def test_services_not_on_fargate_or_without_a_launch_type(cli, tmp_path):
+    ec2 = _priced(cli, tmp_path, launchType="EC2")
+    assert ec2["monthly_usd"] is None and "not on Fargate" in ec2["notes"][0]
+    unset = _priced(cli, tmp_path, launchType=None)
+    assert unset["monthly_usd"] is not None and "assumed Fargate" in unset["notes"][0]
+
+
+def test_the_revision_a_service_names_is_preferred(cli, tmp_path):
+    from conftest import good_service
+
+    for revision, cpu, memory in ((3, "256", "512"), (4, "1024", "2048")):
+        folder = tmp_path / f"rev{revision}"
+        folder.mkdir()
+        (folder / "td.json").write_text(
+            json.dumps(good_taskdef(cpu=cpu, memory=memory, revision=revision))
+        )
+    (tmp_path / "svc.json").write_text(json.dumps(good_service(taskDefinition="web:4")))
+    _, out, _ = cli("lint", "--cost", "--format", "json", "--ignore", "output-only-field", ".")
+    [cost] = json.loads(out)["costs"]
+    assert cost["size"]["cpu"] == 1024

@@ -29,6 +29,8 @@ from advisor.cost.estimate import (
 from advisor.cost.prices import PriceError, PriceTable
 from advisor.fargate import parse_cpu, parse_memory
 
+STALE_AFTER_DAYS = 90
+
 ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "arm64": "arm64", "aarch64": "arm64"}
 OPERATING_SYSTEMS = ("linux", "windows")
 
@@ -57,8 +59,12 @@ def _task_definition_from(path: str) -> dict:
 
 def resolve_size(args: Any) -> TaskSize:
     """The task size from a task definition and/or the command line (the command line wins)."""
-    if args.taskdef:
-        size = size_from_task_definition(_task_definition_from(args.taskdef))
+    data = _task_definition_from(args.taskdef) if args.taskdef else None
+    if data is not None:
+        try:
+            size = size_from_task_definition(data)
+        except SizeError as exc:
+            raise ConfigError(f"{args.taskdef}: {exc}") from None
     elif args.cpu is None or args.memory is None:
         raise ConfigError("give a task definition file, or both --cpu and --memory")
     else:
@@ -72,19 +78,27 @@ def resolve_size(args: Any) -> TaskSize:
             raise ConfigError(f"unknown operating system {args.os!r}; use linux or windows")
         size.os = args.os.lower()
     if args.cpu is not None or args.memory is not None:
-        cpu = parse_cpu(args.cpu) if args.cpu is not None else size.cpu
-        memory = parse_memory(args.memory) if args.memory is not None else size.memory
-        if cpu is None:
-            raise ConfigError(f"--cpu {args.cpu!r} is not a CPU value (e.g. 256, '1 vCPU')")
-        if memory is None:
-            raise ConfigError(f"--memory {args.memory!r} is not a memory value (e.g. 512, '2 GB')")
-        size.cpu, size.memory, size.note = cpu, memory, None
+        # A flag replaces the task definition's own value, not a size chosen to fit it.
+        declared = data or {}
+        cpu = parse_cpu(args.cpu if args.cpu is not None else declared.get("cpu"))
+        memory = parse_memory(args.memory if args.memory is not None else declared.get("memory"))
+        if args.cpu is not None and cpu is None:
+            raise ConfigError(
+                f"--cpu {args.cpu!r} is not a whole number of CPU units (256, '1 vCPU')"
+            )
+        if args.memory is not None and memory is None:
+            raise ConfigError(
+                f"--memory {args.memory!r} is not a whole number of MiB (512, '2 GB')"
+            )
+        size.cpu, size.memory, size.note = cpu or size.cpu, memory or size.memory, None
     try:
         check_size(size.cpu, size.memory, size.os)
     except SizeError as exc:
         raise ConfigError(str(exc)) from None
     if args.ephemeral_storage is not None:
-        size.storage_gib = args.ephemeral_storage
+        size.storage_gib = _whole(
+            args.ephemeral_storage, "--ephemeral-storage", INCLUDED_STORAGE_GIB, MAX_STORAGE_GIB
+        )
     if not INCLUDED_STORAGE_GIB <= size.storage_gib <= MAX_STORAGE_GIB:
         raise ConfigError(
             f"ephemeral storage of {size.storage_gib} GiB is outside Fargate's "
@@ -93,20 +107,39 @@ def resolve_size(args: Any) -> TaskSize:
     return size
 
 
-def _positive_decimal(value: str, flag: str) -> Decimal:
+def _positive_decimal(value: str, flag: str, most: int) -> Decimal:
     try:
         number = Decimal(value)
     except InvalidOperation:
         raise ConfigError(f"{flag} {value!r} is not a number") from None
     if not number.is_finite() or number <= 0:
-        raise ConfigError(f"{flag} must be greater than zero, not {value}")
+        raise ConfigError(f"{flag} must be a number greater than zero, not {value}")
+    if number > most:
+        raise ConfigError(f"{flag} {value} is more than {most:,}")
     return number
 
 
-def _positive_int(value: int, flag: str) -> int:
-    if value < 1:
-        raise ConfigError(f"{flag} must be at least 1, not {value}")
-    return value
+def _whole(value: str | int, flag: str, least: int, most: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"{flag} {value!r} is not a whole number") from None
+    if not least <= number <= most:
+        raise ConfigError(f"{flag} must be from {least} to {most:,}, not {number}")
+    return number
+
+
+def _price_age_note(as_of: str) -> str | None:
+    """A warning when the prices used are old enough to have changed."""
+    import datetime
+
+    age = (datetime.date.today() - datetime.date.fromisoformat(as_of)).days
+    if age > STALE_AFTER_DAYS:
+        return (
+            f"the oldest price used is {age} days old ({as_of}); 'ecs-advisor pricing update' "
+            "refreshes on-demand prices"
+        )
+    return None
 
 
 def estimate(args: Any, table: PriceTable | None = None) -> dict[str, Any]:
@@ -116,8 +149,8 @@ def estimate(args: Any, table: PriceTable | None = None) -> dict[str, Any]:
         duration = parse_duration(args.duration)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
-    tasks = _positive_int(args.tasks, "--tasks")
-    runs_per_day = _positive_decimal(args.runs_per_day, "--runs-per-day")
+    tasks = _whole(args.tasks, "--tasks", 1, 1_000_000)
+    runs_per_day = _positive_decimal(args.runs_per_day, "--runs-per-day", 86_400)
     try:
         table = table or PriceTable.load()
         rates = table.rates(region, size.os, size.arch, args.spot)
@@ -141,8 +174,15 @@ def estimate(args: Any, table: PriceTable | None = None) -> dict[str, Any]:
         ),
     }
     notes = [size.note] if size.note else []
+    if args.spot:
+        notes.append("Fargate Spot prices move and Spot tasks can be interrupted")
+    stale = _price_age_note(rates.as_of)
+    if stale:
+        notes.append(stale)
     if args.compare:
-        desired = _positive_int(args.desired_count, "--desired-count")
+        if args.days is not None:
+            raise ConfigError("--days does not apply to --compare, which prices a month")
+        desired = _whole(args.desired_count, "--desired-count", 1, 100_000)
         service, service_hours = service_monthly(size, rates, desired)
         job, job_hours = usage_cost(size, rates, tasks, duration, runs_per_day, DAYS_PER_MONTH)
         return {
@@ -169,7 +209,7 @@ def estimate(args: Any, table: PriceTable | None = None) -> dict[str, Any]:
             "assumptions": assumptions,
             "notes": notes,
         }
-    days = _positive_decimal(args.days, "--days")
+    days = _positive_decimal(args.days or "1", "--days", 36_600)
     breakdown, task_hours = usage_cost(size, rates, tasks, duration, runs_per_day, days)
     return {
         "mode": "usage",

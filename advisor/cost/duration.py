@@ -1,16 +1,18 @@
-"""Durations as people write them: ``90s``, ``10m``, ``1h30m``, ``2h``."""
+"""Durations as people write them: ``90s``, ``10m``, ``1h30m``, ``2h``, ``8.3m``."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 _PART = re.compile(r"(\d+(?:\.\d+)?)([hms])")
-_WHOLE = re.compile(r"^(?:\d+(?:\.\d+)?[hms])+$")
+_WHOLE = re.compile(r"^(?:\d{1,9}(?:\.\d{1,9})?[hms])+$")
 _SECONDS = {"h": 3600, "m": 60, "s": 1}
+LONGEST = Decimal(366 * 86400)  # a task run longer than a year is a typo
 
 
-def parse_duration(text: str) -> float:
-    """Seconds in a duration; ValueError with a clear message if it is not one."""
+def parse_duration(text: str) -> Decimal:
+    """Seconds in a duration, exactly (Decimal: 8.3m is 498 s, not 498.00000000000006)."""
     compact = text.strip().lower().replace(" ", "")
     if not _WHOLE.match(compact):
         raise ValueError(
@@ -19,14 +21,19 @@ def parse_duration(text: str) -> float:
     units = [unit for _, unit in _PART.findall(compact)]
     if len(set(units)) != len(units):
         raise ValueError(f"bad duration {text!r}: each of h, m and s may appear once")
-    seconds = sum(float(number) * _SECONDS[unit] for number, unit in _PART.findall(compact))
+    seconds = sum(Decimal(number) * _SECONDS[unit] for number, unit in _PART.findall(compact))
     if seconds <= 0:
         raise ValueError(f"bad duration {text!r}: it must be longer than zero")
+    if seconds > LONGEST:
+        raise ValueError(f"bad duration {text!r}: longer than a year")
     return seconds
 
 
-def format_duration(seconds: float) -> str:
-    whole = round(seconds)
+def format_duration(seconds: Decimal | float) -> str:
+    exact = Decimal(str(seconds))
+    if exact < 1:
+        return f"{exact.normalize():f}s"
+    whole = int(exact.to_integral_value())
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     parts = [

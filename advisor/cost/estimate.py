@@ -149,16 +149,23 @@ def size_from_task_definition(data: dict) -> TaskSize:
     cpu_needed = cpu or _container_total(containers, "cpu")
     memory_needed = memory or _container_total(containers, "memory", "memoryReservation")
     fit_cpu, fit_memory = smallest_fitting_size(cpu_needed or 1, memory_needed or 1, os)
+    compatibilities = data.get("requiresCompatibilities")
+    declared_fargate = isinstance(compatibilities, list) and "FARGATE" in compatibilities
+    why = (
+        "its cpu/memory is not a Fargate size (registration would fail)"
+        if declared_fargate
+        else "the task definition has no valid Fargate size"
+    )
     note = (
-        f"the task definition has no valid Fargate size; priced at the smallest that fits "
+        f"{why}; priced at the smallest Fargate size that fits "
         f"({format_cpu(fit_cpu)}, {format_memory(fit_memory)})"
     )
     return TaskSize(fit_cpu, fit_memory, storage_gib, arch, os, note)
 
 
-def billed_seconds(duration_seconds: float, os: str) -> int:
+def billed_seconds(duration_seconds: Decimal | float, os: str) -> int:
     """Seconds billed for one task run: rounded up, never below the minimum."""
-    return max(math.ceil(duration_seconds), MINIMUM_SECONDS[os])
+    return max(math.ceil(Decimal(str(duration_seconds))), MINIMUM_SECONDS[os])
 
 
 class Breakdown:
@@ -189,7 +196,7 @@ def usage_cost(
     size: TaskSize,
     rates: Rates,
     tasks: int,
-    duration_seconds: float,
+    duration_seconds: Decimal | float,
     runs_per_day: Decimal,
     days: Decimal,
 ) -> tuple[Breakdown, Decimal]:
@@ -208,6 +215,11 @@ def service_monthly(size: TaskSize, rates: Rates, desired_count: int) -> tuple[B
     return Breakdown(size, rates, task_hours), task_hours
 
 
-def cents(amount: Decimal) -> str:
-    """Dollars to the cent, rounded half up as bills are."""
-    return f"${amount.quantize(Decimal('0.01'), rounding='ROUND_HALF_UP'):,}"
+def to_cents(amount: Decimal | float) -> Decimal:
+    """Dollars rounded to the cent, half up as bills are."""
+    return Decimal(str(amount)).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+
+
+def cents(amount: Decimal | float) -> str:
+    rounded = to_cents(amount)
+    return f"-${-rounded:,}" if rounded < 0 else f"${rounded:,}"

@@ -103,13 +103,16 @@ class PriceTable:
             raise PriceError(f"no {what} price for {region} in the price table; {hint}")
         return found
 
-    def rates(self, region: str, os_family: str, arch: str, spot: bool) -> Rates:
+    def check_region(self, region: str) -> None:
         if region not in KNOWN_REGIONS and region not in self.regions:
             from advisor.schema.validate import suggest
 
             guess = suggest(region, list(KNOWN_REGIONS))
             hint = f"; did you mean {guess!r}?" if guess else ""
             raise PriceError(f"unknown region {region!r}{hint}")
+
+    def rates(self, region: str, os_family: str, arch: str, spot: bool) -> Rates:
+        self.check_region(region)
         if spot and os_family == "windows":
             raise PriceError("Fargate Spot runs Linux tasks only, not Windows")
         if os_family == "windows" and arch != "x86_64":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from typing import Any
 
 from advisor.cost.estimate import HOURS_PER_MONTH, service_monthly, size_from_task_definition
@@ -17,20 +18,49 @@ def task_definition_family(reference: object) -> str | None:
     return reference.rsplit("/", 1)[-1].split(":", 1)[0]
 
 
-def _capacity_provider(service: dict) -> str | None:
-    """FARGATE or FARGATE_SPOT; None when the service does not run on Fargate."""
+def _task_split(service: dict, desired: int) -> tuple[dict[str, Decimal], list[str]] | None:
+    """Tasks per Fargate capacity provider (base first, the rest by weight), with notes; None
+    when the service does not run on Fargate."""
     strategy = service.get("capacityProviderStrategy")
     if isinstance(strategy, list) and strategy:
-        providers = {s.get("capacityProvider") for s in strategy if isinstance(s, dict)}
-        if providers == {"FARGATE_SPOT"}:
-            return "FARGATE_SPOT"
-        return "FARGATE" if providers & {"FARGATE", "FARGATE_SPOT"} else None
-    launch_type = service.get("launchType", "FARGATE")  # a service's usual default is Fargate
-    return "FARGATE" if launch_type == "FARGATE" else None
+        items = [s for s in strategy if isinstance(s, dict)]
+        if any(s.get("capacityProvider") not in ("FARGATE", "FARGATE_SPOT") for s in items):
+            return None
+        split = {"FARGATE": Decimal(0), "FARGATE_SPOT": Decimal(0)}
+        remaining = Decimal(desired)
+        for item in items:
+            base = min(Decimal(item.get("base") or 0), remaining)
+            split[item["capacityProvider"]] += base
+            remaining -= base
+        total_weight = sum(Decimal(item.get("weight") or 0) for item in items)
+        for item in items:
+            if total_weight:
+                split[item["capacityProvider"]] += (
+                    remaining * Decimal(item.get("weight") or 0) / total_weight
+                )
+        notes = []
+        if split["FARGATE_SPOT"]:
+            notes.append(
+                f"{split['FARGATE_SPOT']:.4g} of {desired} tasks on Fargate Spot (by the strategy's "
+                "base and weights), at Spot rates, which move"
+            )
+        return {p: n for p, n in split.items() if n}, notes
+    launch_type = service.get("launchType")
+    if launch_type is None:
+        note = "no launchType or capacityProviderStrategy: assumed Fargate (the cluster's default strategy decides)"
+        return {"FARGATE": Decimal(desired)}, [note]
+    return ({"FARGATE": Decimal(desired)}, []) if launch_type == "FARGATE" else None
 
 
-def _nearest(service: Service, candidates: list[TaskDefinition]) -> TaskDefinition | None:
-    """The task definition in the service's own folder if there is one, else the first found."""
+def _nearest(
+    service: Service, candidates: list[TaskDefinition], reference: object
+) -> TaskDefinition | None:
+    """The revision the service names if it is here; else the one in the service's own
+    folder; else the first found."""
+    revision = str(reference).rsplit(":", 1)[-1] if ":" in str(reference) else None
+    for candidate in candidates:
+        if revision is not None and str(candidate.data.get("revision")) == revision:
+            return candidate
     folder = os.path.dirname(service.document.path)
     for candidate in candidates:
         if os.path.dirname(candidate.document.path) == folder:
@@ -41,55 +71,69 @@ def _nearest(service: Service, candidates: list[TaskDefinition]) -> TaskDefiniti
 def service_costs(
     resources: list[Resource], region: str, table: PriceTable
 ) -> list[tuple[Service, dict[str, Any]]]:
-    """(service, cost) for every Fargate service whose task definition is among the resources."""
+    """(service, cost) for every service in the run; a service that cannot be priced gets a
+    cost with no figure and a note saying why."""
     families: dict[str, list[TaskDefinition]] = {}
     for resource in resources:
         if isinstance(resource, TaskDefinition) and isinstance(resource.data.get("family"), str):
             families.setdefault(resource.data["family"], []).append(resource)
     priced = []
     for resource in resources:
-        if not isinstance(resource, Service):
-            continue
-        candidates = families.get(task_definition_family(resource.data.get("taskDefinition")), [])
-        task_definition = _nearest(resource, candidates)
-        provider = _capacity_provider(resource.data)
-        if task_definition is None or provider is None:
-            continue
+        if isinstance(resource, Service):
+            priced.append((resource, _service_cost(resource, families, region, table)))
+    return priced
+
+
+def _service_cost(
+    service: Service, families: dict[str, list[TaskDefinition]], region: str, table: PriceTable
+) -> dict[str, Any]:
+    reference = service.data.get("taskDefinition")
+    candidates = families.get(task_definition_family(reference), [])
+    task_definition = _nearest(service, candidates, reference)
+    if task_definition is None:
+        return {"monthly_usd": None, "notes": [f"task definition {reference} is not in this run"]}
+    desired = service.data.get("desiredCount")
+    notes = []
+    if type(desired) is not int:
+        desired = 1
+        notes.append("desiredCount is not set; priced at 1 task")
+    split = _task_split(service.data, desired)
+    if split is None:
+        return {
+            "monthly_usd": None,
+            "notes": ["not on Fargate: EC2 capacity is billed as instances"],
+        }
+    tasks_by_provider, split_notes = split
+    notes += split_notes
+    try:
         size = size_from_task_definition(task_definition.data)
-        notes = [size.note] if size.note else []
-        desired = resource.data.get("desiredCount")
-        if type(desired) is not int:
-            desired = 1
-            notes.append("desiredCount is not set; priced at 1 task")
-        if provider == "FARGATE_SPOT":
-            notes.append("priced at Fargate Spot rates, which move")
-        try:
+    except ValueError as exc:
+        return {"monthly_usd": None, "notes": [f"not priced: {exc}"]}
+    if size.note:
+        notes.insert(0, size.note)
+    total = Decimal(0)
+    sources: list[dict[str, str]] = []
+    try:
+        for provider, tasks in tasks_by_provider.items():
             rates = table.rates(region, size.os, size.arch, provider == "FARGATE_SPOT")
             if size.billed_storage_gib:
                 rates = table.with_storage(rates, region)
-        except PriceError as exc:
-            notes.append(f"not priced: {exc}")
-            priced.append((resource, {"monthly_usd": None, "notes": notes}))
-            continue
-        breakdown, _hours = service_monthly(size, rates, desired)
-        priced.append(
-            (
-                resource,
-                {
-                    "monthly_usd": breakdown.total,
-                    "breakdown": breakdown.to_dict(),
-                    "desired_count": desired,
-                    "hours_per_month": HOURS_PER_MONTH,
-                    "task_definition": f"{task_definition.document.path} ({task_definition.label})",
-                    "region": region,
-                    "architecture": size.arch,
-                    "os": size.os,
-                    "capacity_provider": provider,
-                    "size": size.to_dict(),
-                    "prices": rates.to_dict(),
-                    "as_of": rates.as_of,
-                    "notes": notes,
-                },
-            )
-        )
-    return priced
+            total += service_monthly(size, rates, 1)[0].total * tasks
+            sources += rates.sources
+    except PriceError as exc:
+        return {"monthly_usd": None, "notes": [*notes, f"not priced: {exc}"]}
+    return {
+        "monthly_usd": total,
+        "desired_count": desired,
+        "hours_per_month": HOURS_PER_MONTH,
+        "tasks_by_capacity_provider": tasks_by_provider,
+        "task_definition": f"{task_definition.document.path} ({task_definition.label})",
+        "region": region,
+        "architecture": size.arch,
+        "os": size.os,
+        "capacity_provider": "+".join(tasks_by_provider),
+        "size": size.to_dict(),
+        "prices": {"sources": sources},
+        "as_of": min(s["as_of"] for s in sources),
+        "notes": notes,
+    }

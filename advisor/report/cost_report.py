@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any, TextIO
 
-from advisor.cost.estimate import cents
+from advisor.cost.estimate import cents, to_cents
 from advisor.report.json_report import _json_default
 
 
@@ -39,7 +39,10 @@ def _header(result: dict[str, Any]) -> list[str]:
 
 
 def _footer(result: dict[str, Any]) -> str:
-    lines = [f"Billing {result['billing']}.", "Prices:"]
+    lines = [
+        f"Billing {result['billing']}. An estimate: Savings Plans and taxes are not included.",
+        "Prices:",
+    ]
     lines += [
         f"  {s['prices']} as of {s['as_of']}: {s['source']}" for s in result["prices"]["sources"]
     ]
@@ -87,7 +90,9 @@ def render_text(result: dict[str, Any], stream: TextIO) -> None:
                 cents(breakdown["windows_license"]),
             )
         )
-    rows.append(("total", "", "", cents(result["total_usd"])))
+    # AWS's examples round each line to the cent and add the lines; so does this table.
+    total = sum((to_cents(row[3].replace("$", "").replace(",", "")) for row in rows), Decimal(0))
+    rows.append(("total", "", "", cents(total)))
     runs = _number(usage["runs_per_day"])
     usage_line = (
         f"Usage: {usage['tasks']} task(s) x {usage['duration']} "
@@ -103,7 +108,12 @@ def render_text(result: dict[str, Any], stream: TextIO) -> None:
 def _render_compare(result: dict[str, Any], stream: TextIO, tabulate: Any) -> None:
     service, job, assumptions = result["service"], result["job"], result["assumptions"]
     saving = result["savings_usd"]
-    share = f"{saving / service['monthly_usd'] * 100:.0f}% less" if service["monthly_usd"] else ""
+    share = ""
+    if service["monthly_usd"] and saving >= 0:
+        percent = saving / service["monthly_usd"] * 100
+        share = (
+            f"{percent:.1f}% less" if 99 < percent < 100 or percent < 1 else f"{percent:.0f}% less"
+        )
     rows = [
         (
             "always-on service",
@@ -116,7 +126,11 @@ def _render_compare(result: dict[str, Any], stream: TextIO, tabulate: Any) -> No
             f"{job['tasks']} task(s) x {job['duration']} ({job['billed_seconds_per_task']} s billed), "
             f"{_number(job['runs_per_day'])} run(s) a day x {_number(job['days_per_month'])} days",
         ),
-        ("difference", cents(saving), share if saving >= 0 else "the job costs more"),
+        (
+            "difference",
+            cents(abs(saving)),
+            share if saving >= 0 else f"the job costs {cents(-saving)} more",
+        ),
     ]
     table = tabulate(
         rows, headers=("per month", "cost", "assuming"), colalign=("left", "right", "left")

@@ -66,32 +66,46 @@ def _evidence_lines(finding: object) -> str:
 
 
 def cost_table(costs: list[dict]) -> str:
-    """Monthly cost of each priced service, with what it assumed."""
+    """Monthly cost of each service, what it assumed, and the services that could not be priced."""
+    from decimal import Decimal
+
     from tabulate import tabulate
 
-    from advisor.cost.estimate import cents
+    from advisor.cost.estimate import cents, to_cents
 
     rows = []
+    total = Decimal(0)
     for cost in costs:
+        notes = "; ".join(cost["notes"])
         if cost["monthly_usd"] is None:
-            rows.append((cost["resource"], "", "", "", "; ".join(cost["notes"])))
+            rows.append((cost["resource"], "", "", "not priced", notes))
             continue
         size = cost["size"]
+        storage = (
+            f", {size['ephemeral_storage_gib']} GB" if size["ephemeral_storage_gib"] > 20 else ""
+        )
         rows.append(
             (
                 cost["resource"],
-                f"{cost['desired_count']} x {size['vcpu']:g} vCPU/{size['memory_gb']:g} GB",
+                f"{cost['desired_count']} x {size['vcpu']:g} vCPU/{size['memory_gb']:g} GB{storage}",
                 f"{cost['os']}/{cost['architecture']} {cost['capacity_provider']}",
                 cents(cost["monthly_usd"]),
-                "; ".join(cost["notes"]),
+                notes,
             )
         )
-    first = costs[0]
-    table = tabulate(rows, headers=("service", "tasks", "platform", "per month", "notes"))
-    as_of = min((c["as_of"] for c in costs if c.get("as_of")), default="unknown")
+        total += to_cents(cost["monthly_usd"])
+    rows.append(("total", "", "", cents(total), "services priced above"))
+    table = tabulate(
+        rows,
+        headers=("service", "tasks", "platform", "per month", "notes"),
+        maxcolwidths=[None, None, None, None, 60],
+    )
+    priced = [c for c in costs if c.get("as_of")]
+    region = priced[0]["region"] if priced else "?"
+    as_of = min((c["as_of"] for c in priced), default="unknown")
     return (
-        f"\nMonthly cost of services (730 hours, region {first.get('region', '?')}, "
-        f"prices as of {as_of}):\n{table}\n\n"
+        f"\nMonthly cost of services (730 hours, region {region}, prices as of {as_of}):\n"
+        f"{table}\n\n"
     )
 
 
