@@ -321,7 +321,7 @@ def github_actions(role: str = "github-deploy", account: str = ACCOUNT, sdk: str
 
 def codebuild(role: str = "codebuild-deploy-role", account: str = ACCOUNT) -> Actor:
     """A CodeBuild project's service role (session ``AWSCodeBuild-<uuid>``)."""
-    session = f"AWSCodeBuild-{uuid.UUID(_stable(f'codebuild/{role}', 32))}"
+    session = f"AWSCodeBuild-{uuid.UUID(_stable(f'codebuild/{role}', 32), version=4)}"
     return {
         "userIdentity": _assumed_role(role, session, account),
         "sourceIPAddress": _ip(f"codebuild/{role}"),
@@ -527,9 +527,16 @@ def run_task(
     if error_code:
         message = _error_message(error_code, actor, "RunTask", td_arn)
         return _envelope(
-            actor, when, "RunTask", request, None, region=region, account=account,
-            error_code=error_code, error_message=message,
-        )  # fmt: skip
+            actor,
+            when,
+            "RunTask",
+            request,
+            None,
+            region=region,
+            account=account,
+            error_code=error_code,
+            error_message=message,
+        )
     if failure_reason:
         failures = [{"arn": f"{base}:container-instance/{cluster}", "reason": failure_reason}]
         response = {"tasks": [], "failures": failures}
@@ -613,9 +620,16 @@ def stop_task(
     if error_code:
         message = _error_message(error_code, actor, "StopTask", task_arn)
         return _envelope(
-            actor, when, "StopTask", request, None, region=region, account=account,
-            error_code=error_code, error_message=message,
-        )  # fmt: skip
+            actor,
+            when,
+            "StopTask",
+            request,
+            None,
+            region=region,
+            account=account,
+            error_code=error_code,
+            error_message=message,
+        )
     task: dict[str, Any] = {
         "attachments": [_eni("ATTACHED")],
         "availabilityZone": f"{region}b",
@@ -779,18 +793,27 @@ def update_service(
     earlier = now - timedelta(days=3, hours=5)
     if task_definition or force_new_deployment:
         deployments = [
-            _deployment(_deployment_number(_uuid()), "PRIMARY", td_arn, desired, 0, now, now,
-                        time_style),
+            _deployment(
+                _deployment_number(_uuid()), "PRIMARY", td_arn, desired, 0, now, now, time_style
+            ),
             _deployment(stable, "ACTIVE", old_td, previous, previous, earlier, earlier, time_style),
-        ]  # fmt: skip
+        ]
     else:
         deployments = [
             _deployment(stable, "PRIMARY", td_arn, desired, desired, earlier, now, time_style)
         ]
     body = _service_body(
-        when, service, cluster, region, account, td_arn, desired, previous, deployments,
+        when,
+        service,
+        cluster,
+        region,
+        account,
+        td_arn,
+        desired,
+        previous,
+        deployments,
         time_style,
-    )  # fmt: skip
+    )
     return _envelope(
         actor, when, "UpdateService", request, {"service": body}, region=region, account=account
     )
@@ -831,9 +854,19 @@ def create_service(
     number = _deployment_number(f"{cluster}/{service}")
     deployments = [_deployment(number, "PRIMARY", td_arn, desired_count, 0, now, now, time_style)]
     body = _service_body(
-        when, service, cluster, region, account, td_arn, desired_count, 0, deployments,
-        time_style, managed_tags=bool(managed_tags), propagate_tags=propagate_tags or "NONE",
-    )  # fmt: skip
+        when,
+        service,
+        cluster,
+        region,
+        account,
+        td_arn,
+        desired_count,
+        0,
+        deployments,
+        time_style,
+        managed_tags=bool(managed_tags),
+        propagate_tags=propagate_tags or "NONE",
+    )
     body["createdAt"] = _stamp(now, time_style)
     body["createdBy"] = actor["userIdentity"].get("arn", "")
     return _envelope(
@@ -864,9 +897,18 @@ def delete_service(
         _deployment(number, "PRIMARY", td_arn, 0, previous_desired, earlier, when, time_style)
     ]
     body = _service_body(
-        when, service, cluster, region, account, td_arn, 0, previous_desired, deployments,
-        time_style, status="DRAINING",
-    )  # fmt: skip
+        when,
+        service,
+        cluster,
+        region,
+        account,
+        td_arn,
+        0,
+        previous_desired,
+        deployments,
+        time_style,
+        status="DRAINING",
+    )
     return _envelope(
         actor, when, "DeleteService", request, {"service": body}, region=region, account=account
     )
@@ -1003,9 +1045,17 @@ def other_record(
             request["key"] = "daily/2026-04-27.csv"
     read_only = event_name.startswith(("Get", "List", "Describe", "Head"))
     record = _envelope(
-        actor, when, event_name, request, None, region=region, account=account,
-        event_source=event_source, read_only=read_only, management=not data,
-    )  # fmt: skip
+        actor,
+        when,
+        event_name,
+        request,
+        None,
+        region=region,
+        account=account,
+        event_source=event_source,
+        read_only=read_only,
+        management=not data,
+    )
     if data:
         record["resources"] = [
             {"type": "AWS::S3::Object", "ARN": "arn:aws:s3:::reports-archive/daily/2026-04-27.csv"},
@@ -1050,9 +1100,15 @@ def iam_record(
             "policyDocument": json.dumps(policy),
         }
     return _envelope(
-        actor, when, kind, request, None, region="us-east-1", account=account,
+        actor,
+        when,
+        kind,
+        request,
+        None,
+        region="us-east-1",
+        account=account,
         event_source="iam.amazonaws.com",
-    )  # fmt: skip
+    )
 
 
 # --- EventBridge --------------------------------------------------------------------------------
@@ -1124,13 +1180,14 @@ def task_state_change(
     if started_by is not None:
         detail["startedBy"] = started_by
     if stopped:
-        message = reason or _STOPPED_REASONS.get(stop_code, stop_code)
+        default = _STOPPED_REASONS.get(stop_code, stop_code)
+        message = reason or default.replace("{deployment}", started_by or "ecs-svc/0")
         detail.update(
             {
                 "executionStoppedAt": _iso_ms(stop_time - timedelta(seconds=12)),
                 "stoppingAt": _iso_ms(stop_time - timedelta(seconds=14)),
                 "stoppedAt": _iso_ms(stop_time),
-                "stoppedReason": message.format(deployment=started_by or "ecs-svc/0"),
+                "stoppedReason": message,
                 "stopCode": stop_code,
             }
         )

@@ -6,7 +6,9 @@ import datetime as dt
 import re
 
 UTC = dt.UTC
-_AWS_STYLE = "%b %d, %Y, %I:%M:%S %p"  # "Apr 27, 2026, 2:18:03 AM", seen inside responseElements
+# Seen inside responseElements: "Apr 27, 2026, 2:18:03 AM", and in older records without the
+# comma after the year, "Jul 9, 2018 12:56:54 PM".
+_AWS_STYLES = ("%b %d, %Y, %I:%M:%S %p", "%b %d, %Y %I:%M:%S %p")
 _RELATIVE = re.compile(r"^(\d+)\s*([dhm])$")
 
 
@@ -21,9 +23,14 @@ def parse_time(value: object) -> dt.datetime | None:
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
-        try:
-            parsed = dt.datetime.strptime(value.strip(), _AWS_STYLE)
-        except ValueError:
+        parsed = None
+        for style in _AWS_STYLES:
+            try:
+                parsed = dt.datetime.strptime(value.strip(), style)
+                break
+            except ValueError:
+                continue
+        if parsed is None:
             return None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
