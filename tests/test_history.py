@@ -1,0 +1,423 @@
+"""`ecs-advisor history` on realistic CloudTrail and EventBridge records."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import cloudtrail_factory as ct
+import pytest
+from conftest import good_taskdef
+
+from advisor.cost.prices import PriceTable
+from advisor.history.actors import AUTOMATION, AWS, PERSON, UNKNOWN, ActorRules, classify
+
+DAY = timedelta(days=1)
+START = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fresh(tmp_path, monkeypatch):
+    ct.reset()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def history(cli, tmp_path, records, *args, name="trail.jsonl"):
+    path = tmp_path / name
+    path.write_text(ct.jsonl(records))
+    code, out, err = cli("history", "--format", "json", *args, str(path))
+    return code, json.loads(out, parse_float=Decimal), err
+
+
+def names(report):
+    return [f["name"] for f in report["findings"]]
+
+
+def service_stops(actor, times, service="report", **kwargs):
+    return [
+        ct.stop_task(
+            actor,
+            START + n * DAY,
+            ct.task_id(),
+            service=service,
+            started_at=START + n * DAY - timedelta(minutes=25),
+            **kwargs,
+        )
+        for n in range(times)
+    ]
+
+
+def created(service="report", desired=1, actor=None):
+    return ct.create_service(
+        actor or ct.github_actions(), START - 10 * DAY, service, desired_count=desired
+    )
+
+
+# --- who did it ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("actor", "kind"),
+    [
+        (ct.sso_user(), PERSON),
+        (ct.sso_user(console=True), PERSON),
+        (ct.iam_user_console(), PERSON),
+        (ct.iam_user_cli(), PERSON),
+        (ct.root_user(), PERSON),
+        (ct.assumed_role_cli(), PERSON),
+        (ct.events_rule(), AUTOMATION),
+        (ct.step_functions(), AUTOMATION),
+        (ct.scheduler(), AUTOMATION),
+        (ct.github_actions(), AUTOMATION),
+        (ct.github_actions(sdk="boto3"), AUTOMATION),
+        (ct.codebuild(), AUTOMATION),
+        (ct.ec2_instance_role(), AUTOMATION),
+        (ct.ec2_instance_role(cli=True), AUTOMATION),
+        (ct.application_autoscaling(), AWS),
+        (ct.aws_service(), AWS),
+    ],
+)
+def test_actor_kinds_and_reasons(actor, kind):
+    record = ct.stop_task(actor, START, ct.task_id(), service="report")
+    found = classify(record, ActorRules())
+    assert found.kind == kind, found.reason
+    assert found.reason and found.label
+
+
+def test_configured_roles_win_either_way():
+    record = ct.stop_task(
+        ct.assumed_role_cli(role="ops-break-glass", session="ops"), START, ct.task_id()
+    )
+    assert classify(record, ActorRules()).kind == UNKNOWN
+    assert classify(record, ActorRules(human=["ops-*"])).kind == PERSON
+    sso = ct.stop_task(ct.sso_user(permission_set="Automation"), START, ct.task_id())
+    assert classify(sso, ActorRules(automation=["AWSReservedSSO_Automation_*"])).kind == AUTOMATION
+
+
+# --- service-stopped-manually -------------------------------------------------------------
+
+
+def test_a_desired_count_1_service_stopped_by_hand_is_a_job(cli, tmp_path):
+    alice, bob = ct.sso_user("alice"), ct.iam_user_console("bob")
+    records = [created(), *service_stops(alice, 3), *service_stops(bob, 1)]
+    code, report, _ = history(cli, tmp_path, records)
+    assert code == 1
+    [finding] = report["findings"]
+    assert finding["name"] == "service-stopped-manually" and finding["resource"] == "prod/report"
+    evidence = finding["evidence"]
+    assert evidence["count"] == 4
+    assert evidence["arn"] == "arn:aws:ecs:eu-west-1:123456789012:service/prod/report"
+    assert {b["actor"] for b in evidence["by"]} == {
+        "alice (SSO AdministratorAccess)",
+        "IAM user bob",
+    }
+    assert evidence["first"] == "2026-10-01T02:00:00Z" and len(evidence["event_ids"]) == 4
+    assert "runs at desired count 1" in finding["message"]
+    cost = finding["cost"]
+    rates = PriceTable.load().regions["eu-west-1"]["linux/x86_64"]
+    hourly = Decimal("0.5") * Decimal(rates["vcpu_hour"]) + 1 * Decimal(rates["gb_hour"])
+    assert cost["current_monthly_usd"] == pytest.approx(730 * hourly)
+    # 4 runs of 25 minutes over the window, scaled to 30.42 days
+    window = Decimal(str(cost["assumptions"]["window_days"]))
+    assert cost["assumptions"]["run_seconds"] == 1500
+    assert cost["alternative_monthly_usd"] == pytest.approx(
+        4 / window * Decimal("30.42") * 1500 / 3600 * hourly, rel=Decimal("1e-3")
+    )
+    assert cost["alternative_monthly_usd"] < cost["current_monthly_usd"]
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [
+        ct.events_rule(),
+        ct.step_functions(),
+        ct.scheduler(),
+        ct.github_actions(),
+        ct.application_autoscaling(),
+    ],
+)
+def test_automation_stopping_a_service_never_counts(cli, tmp_path, actor):
+    code, report, _ = history(cli, tmp_path, [created(), *service_stops(actor, 5)])
+    assert (code, names(report)) == (0, [])
+
+
+def test_below_the_threshold_and_busy_services_stay_quiet(cli, tmp_path):
+    alice = ct.sso_user()
+    assert names(history(cli, tmp_path, [created(), *service_stops(alice, 2)])[1]) == []
+    big = [created(desired=4), *service_stops(alice, 6)]
+    assert names(history(cli, tmp_path, big)[1]) == []
+
+
+def test_threshold_is_configurable(cli, tmp_path):
+    records = [created(), *service_stops(ct.sso_user(), 2)]
+    assert names(history(cli, tmp_path, records, "--min-service-stops", "2")[1]) == [
+        "service-stopped-manually"
+    ]
+    (tmp_path / "pyproject.toml").write_text("[tool.ecs-advisor]\nmin-service-stops = 2\n")
+    assert names(history(cli, tmp_path, records)[1]) == ["service-stopped-manually"]
+
+
+def test_scaling_1_to_0_by_hand_counts(cli, tmp_path):
+    registered = ct.register_task_definition(
+        ct.github_actions(), START - 20 * DAY, "report", 1, cpu="256", memory="512"
+    )
+    person, records = ct.sso_user(), [registered, created()]
+    for n in range(3):
+        up = START + n * DAY
+        records.append(
+            ct.update_service(ct.scheduler(), up, "report", desired_count=1, previous_desired=0)
+        )
+        records.append(
+            ct.update_service(
+                person, up + timedelta(hours=2), "report", desired_count=0, previous_desired=1
+            )
+        )
+    _, report, _ = history(cli, tmp_path, records)
+    [finding] = report["findings"]
+    assert finding["evidence"]["how"] == ["scaled it to 0"]
+    assert finding["cost"]["assumptions"]["run_seconds"] == 7200  # up at 02:00, down at 04:00
+    assert finding["cost"]["assumptions"]["size_source"] == "RegisterTaskDefinition record"
+
+
+def test_scheduled_scale_downs_are_automation(cli, tmp_path):
+    records = [created()]
+    for n in range(4):
+        records.append(
+            ct.update_service(
+                ct.application_autoscaling(),
+                START + n * DAY,
+                "report",
+                desired_count=0,
+                previous_desired=1,
+            )
+        )
+        records.append(
+            ct.update_service(
+                ct.github_actions(), START + n * DAY, "report", force_new_deployment=True
+            )
+        )
+    assert names(history(cli, tmp_path, records)[1]) == []
+
+
+def test_unknown_desired_count_is_said(cli, tmp_path):
+    _, report, _ = history(cli, tmp_path, service_stops(ct.sso_user(), 3))
+    assert "desired count not in the records" in report["findings"][0]["message"]
+
+
+# --- job-stopped-by-hand ------------------------------------------------------------------
+
+
+def job_runs(stopper, times, hours=5, family="nightly-report", **stop_kwargs):
+    records = []
+    for n in range(times):
+        started = START + n * DAY
+        run = ct.run_task(ct.scheduler(), started, family=family, managed_tags=True)
+        task = run["responseElements"]["tasks"][0]["taskArn"].rsplit("/", 1)[-1]
+        records.append(run)
+        records.append(
+            ct.stop_task(
+                stopper,
+                started + timedelta(hours=hours),
+                task,
+                family=family,
+                started_at=started,
+                **stop_kwargs,
+            )
+        )
+    return records
+
+
+def test_jobs_a_person_keeps_stopping(cli, tmp_path):
+    code, report, _ = history(cli, tmp_path, job_runs(ct.iam_user_console("carol"), 3))
+    assert code == 1
+    [finding] = report["findings"]
+    assert finding["name"] == "job-stopped-by-hand"
+    assert finding["resource"] == "prod/nightly-report"
+    assert finding["evidence"]["median_runtime_seconds"] == 5 * 3600
+    cost = finding["cost"]
+    assert cost["assumptions"]["hand_stopped_runtime_hours"] == 15
+    window = Decimal(str(cost["assumptions"]["window_days"]))
+    rates = PriceTable.load().regions["eu-west-1"]["linux/x86_64"]
+    hourly = Decimal("0.5") * Decimal(rates["vcpu_hour"]) + Decimal(rates["gb_hour"])
+    assert cost["current_monthly_usd"] == pytest.approx(
+        15 / window * Decimal("30.42") * hourly, rel=Decimal("1e-3")
+    )
+    assert cost["alternative_monthly_usd"] == pytest.approx(730 * hourly)
+
+
+def test_jobs_stopped_by_automation_or_exiting_on_their_own_stay_quiet(cli, tmp_path):
+    assert names(history(cli, tmp_path, job_runs(ct.step_functions(), 4))[1]) == []
+    assert names(history(cli, tmp_path, job_runs(ct.sso_user(), 1))[1]) == []
+    exits = [
+        ct.task_state_change(
+            START + n * DAY, ct.task_id(), started_at=START + n * DAY - timedelta(minutes=9)
+        )
+        for n in range(5)
+    ]
+    assert names(history(cli, tmp_path, exits)[1]) == []
+
+
+def test_self_exits_are_noted_beside_the_hand_stops(cli, tmp_path):
+    exits = [
+        ct.task_state_change(
+            START + n * DAY, ct.task_id(), started_at=START + n * DAY - timedelta(minutes=10)
+        )
+        for n in range(3)
+    ]
+    _, report, _ = history(cli, tmp_path, [*job_runs(ct.sso_user(), 2), *exits])
+    [finding] = report["findings"]
+    assert finding["cost"]["assumptions"]["median_self_exit_seconds"] == 600
+
+
+# --- run-task-without-managed-tags --------------------------------------------------------
+
+
+def test_untagged_run_task_calls_are_grouped_by_family_and_caller(cli, tmp_path):
+    rule = ct.events_rule()
+    records = [ct.run_task(rule, START + n * DAY, family="etl") for n in range(5)]
+    records += [
+        ct.run_task(ct.github_actions(), START + n * DAY, family="etl", managed_tags=True)
+        for n in range(2)
+    ]
+    records += [ct.run_task(rule, START, family="etl", error_code="AccessDeniedException")]
+    code, report, _ = history(cli, tmp_path, records)
+    assert code == 0  # info does not fail the default gate
+    [finding] = report["findings"]
+    assert finding["name"] == "run-task-without-managed-tags"
+    assert finding["message"].startswith("5 RunTask calls for task family etl")
+    assert finding["evidence"]["caller"]["kind"] == AUTOMATION
+    assert finding["severity"] == "info"
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+def sample():
+    return [created(), *service_stops(ct.sso_user(), 3)]
+
+
+def test_trail_bucket_layouts_digests_and_noise(cli, tmp_path):
+    noise = [ct.other_record(START + n * timedelta(minutes=7)) for n in range(200)]
+    noise += [
+        ct.iam_record(START),
+        ct.iam_record(START, kind="CreateServiceLinkedRole"),
+        ct.describe_record(ct.sso_user(), START),
+    ]
+    ct.write_trail(tmp_path / "bucket", [*sample(), *noise], per_file=40)
+    ct.write_trail(tmp_path / "org", sample(), org_id="o-a1b2c3d4e5")
+    code, out, err = cli("history", "--format", "json", str(tmp_path / "bucket"))
+    assert code == 1 and err == ""
+    assert names(json.loads(out)) == ["service-stopped-manually"]
+    code, out, _ = cli("history", "--format", "json", str(tmp_path / "org"))
+    assert names(json.loads(out)) == ["service-stopped-manually"]
+
+
+def test_lookup_events_output_and_eventbridge_lines(cli, tmp_path):
+    (tmp_path / "lookup.json").write_text(json.dumps(ct.lookup_events_output(sample())))
+    code, out, _ = cli("history", "--format", "json", str(tmp_path / "lookup.json"))
+    assert code == 1 and names(json.loads(out)) == ["service-stopped-manually"]
+
+
+def test_records_are_deduplicated_on_event_id(cli, tmp_path):
+    records = [created(), *service_stops(ct.sso_user(), 2)]
+    (tmp_path / "a.jsonl").write_text(ct.jsonl(records))
+    (tmp_path / "b.json").write_text(json.dumps({"Records": list(reversed(records))}))
+    code, out, _ = cli("history", "--format", "json", str(tmp_path))
+    assert code == 0 and names(json.loads(out)) == []  # 2 stops, not 4
+
+
+def test_a_damaged_file_is_one_error_and_the_rest_is_read(cli, tmp_path):
+    ct.write_trail(tmp_path / "bucket", sample())
+    (tmp_path / "bucket" / "broken.json.gz").write_bytes(gzip.compress(b'{"Records": [')[:-6])
+    (tmp_path / "bucket" / "bad.json").write_text(
+        '{"Records": [{"eventSource": "ecs.amazonaws.com",}]}'
+    )
+    code, out, err = cli("history", "--format", "json", str(tmp_path / "bucket"))
+    assert code == 2
+    assert err.count("ecs-advisor: error:") == 2 and "broken.json.gz" in err and "bad.json" in err
+    assert "Traceback" not in err
+    assert names(json.loads(out)) == ["service-stopped-manually"]
+
+
+def test_aws_style_timestamps_give_run_lengths(cli, tmp_path):
+    records = [created()]
+    for n in range(3):
+        records.append(
+            ct.stop_task(
+                ct.sso_user(),
+                START + n * DAY,
+                ct.task_id(),
+                service="report",
+                started_at=START + n * DAY - timedelta(minutes=40),
+                time_style="aws",
+            )
+        )
+    _, report, _ = history(cli, tmp_path, records)
+    assert report["findings"][0]["cost"]["assumptions"]["run_seconds"] == 2400
+
+
+def test_since_and_until_narrow_the_window(cli, tmp_path):
+    records = sample()
+    assert names(history(cli, tmp_path, records, "--since", "2026-10-02")[1]) == []
+    assert names(history(cli, tmp_path, records, "--until", "2026-10-02")[1]) == []
+    assert names(
+        history(cli, tmp_path, records, "--since", "2026-09-01", "--until", "2026-10-05")[1]
+    ) == ["service-stopped-manually"]
+    code, out, err = cli("history", "--since", "last tuesday", str(tmp_path / "trail.jsonl"))
+    assert (code, out) == (2, "") and err.count("\n") == 1 and "bad time 'last tuesday'" in err
+
+
+def test_only_ecs_records_are_parsed(tmp_path, monkeypatch):
+    from advisor.sources import cloudtrail
+
+    noise = [ct.other_record(START + n * timedelta(seconds=30)) for n in range(300)]
+    ct.write_trail(tmp_path, [*noise, *sample()], per_file=400)
+    parsed = []
+    real_loads = json.loads
+    monkeypatch.setattr(
+        cloudtrail.json,
+        "loads",
+        lambda text, *a, **k: parsed.append(1) or real_loads(text, *a, **k),
+    )
+    events = list(cloudtrail.read_events([str(tmp_path)], ActorRules(), []))
+    assert len(events) == 4
+    assert len(parsed) == 4  # the 300 other records were never parsed
+
+
+# --- sizes and money ----------------------------------------------------------------------
+
+
+def test_size_from_a_task_definition_file(cli, tmp_path):
+    doc = good_taskdef(family="report", cpu="1024", memory="2048")
+    doc["runtimePlatform"] = {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"}
+    (tmp_path / "td.json").write_text(json.dumps(doc))
+    records = [created(), *service_stops(ct.sso_user(), 3, family="report")]
+    _, report, _ = history(cli, tmp_path, records, "--task-definitions", str(tmp_path / "td.json"))
+    assumptions = report["findings"][0]["cost"]["assumptions"]
+    assert assumptions["architecture"] == "arm64" and assumptions["size"]["cpu"] == 1024
+    assert assumptions["size_source"].startswith("task definition file")
+
+
+def test_unknown_size_is_said_not_guessed(cli, tmp_path):
+    records = [created(), *service_stops(ct.sso_user(), 3, cpu=None, memory=None)]
+    _, report, _ = history(cli, tmp_path, records)
+    cost = report["findings"][0]["cost"]
+    assert cost["current_monthly_usd"] is None and "task size unknown" in cost["reason"]
+
+
+def test_job_duration_overrides_the_median(cli, tmp_path):
+    records = [created(), *service_stops(ct.sso_user(), 3)]
+    _, report, _ = history(cli, tmp_path, records, "--job-duration", "5m")
+    assert report["findings"][0]["cost"]["assumptions"]["run_seconds"] == 300
+
+
+def test_text_output_shows_evidence_and_money(cli, tmp_path):
+    path = tmp_path / "trail.jsonl"
+    path.write_text(ct.jsonl(sample()))
+    code, out, _ = cli("history", str(path))
+    lines = out.splitlines()
+    assert code == 1 and "ECS601" in lines[0] and "/month now" in lines[0]
+    assert lines[1].startswith("    by alice")
+    assert lines[3].startswith("    events: ")
