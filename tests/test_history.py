@@ -314,7 +314,7 @@ def test_trail_bucket_layouts_digests_and_noise(cli, tmp_path):
     assert names(json.loads(out)) == ["service-stopped-manually"]
 
 
-def test_lookup_events_output_and_eventbridge_lines(cli, tmp_path):
+def test_lookup_events_output(cli, tmp_path):
     (tmp_path / "lookup.json").write_text(json.dumps(ct.lookup_events_output(sample())))
     code, out, _ = cli("history", "--format", "json", str(tmp_path / "lookup.json"))
     assert code == 1 and names(json.loads(out)) == ["service-stopped-manually"]
