@@ -163,7 +163,8 @@ class JobStoppedByHand(Rule):
         if runtimes:
             evidence["median_runtime_seconds"] = runtimes[len(runtimes) // 2]
         message = (
-            f"task family {resource.label}: {len(stops)} RunTask tasks stopped by hand in "
+            f"task family {resource.key[3]} (cluster {resource.key[2]}): {len(stops)} RunTask tasks "
+            f"stopped by hand in "
             f"{resource.context.window_days:.0f} days (by {_list([b['actor'] for b in evidence['by']])}); "
             "make the job exit when done, or run it as a service if it is a daemon: "
             + _money(cost, "of hand-stopped runtime", "as an always-on service")
