@@ -6,6 +6,7 @@ Their examples are CloudTrail records as JSON Lines, judged by ``ecs-advisor his
 from __future__ import annotations
 
 import json
+import statistics
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -159,9 +160,9 @@ class JobStoppedByHand(Rule):
             return
         cost = job_cost(resource)
         evidence = {**_evidence(stops), "arn": resource.arn}
-        runtimes = sorted(s.runtime for s in stops if s.runtime)
+        runtimes = [s.runtime for s in stops if s.runtime]
         if runtimes:
-            evidence["median_runtime_seconds"] = runtimes[len(runtimes) // 2]
+            evidence["median_runtime_seconds"] = statistics.median(runtimes)
         message = (
             f"task family {resource.key[3]} (cluster {resource.key[2]}): {len(stops)} RunTask tasks "
             f"stopped by hand in "

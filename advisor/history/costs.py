@@ -13,6 +13,7 @@ from typing import Any
 from advisor.cost.estimate import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
+    Breakdown,
     TaskSize,
     billed_seconds,
     service_monthly,
@@ -58,6 +59,20 @@ def _unknown(reason: str) -> dict[str, Any]:
     return {"current_monthly_usd": None, "alternative_monthly_usd": None, "reason": reason}
 
 
+class _Unpriced(Exception):
+    """Why a history cannot be priced; becomes a cost with no figures and that reason."""
+
+
+def _size_and_rates(history: ServiceHistory | JobHistory) -> tuple[TaskSize, str, Rates]:
+    size, source = _size(history)
+    if size is None:
+        raise _Unpriced("task size unknown: no cpu/memory in the records; pass --task-definitions")
+    try:
+        return size, source, _rates(history, size)
+    except PriceError as exc:
+        raise _Unpriced(str(exc)) from None
+
+
 def _base(history: Any, size: TaskSize, source: str, rates: Rates) -> dict[str, Any]:
     return {
         "region": history.region,
@@ -75,12 +90,9 @@ def _base(history: Any, size: TaskSize, source: str, rates: Rates) -> dict[str, 
 def service_cost(history: ServiceHistory) -> dict[str, Any]:
     """Always on at desired count 1 (730 h a month) against a job run as often as it was
     stopped, for the median observed run (or ``--job-duration``)."""
-    size, source = _size(history)
-    if size is None:
-        return _unknown("task size unknown: no cpu/memory in the records; pass --task-definitions")
     try:
-        rates = _rates(history, size)
-    except PriceError as exc:
+        size, source, rates = _size_and_rates(history)
+    except _Unpriced as exc:
         return _unknown(str(exc))
     current, _ = service_monthly(size, rates, 1)
     runs = len(history.manual_stops)
@@ -117,17 +129,12 @@ def service_cost(history: ServiceHistory) -> dict[str, Any]:
 
 def job_cost(history: JobHistory) -> dict[str, Any]:
     """The runtime stopped by hand, per month, against the same task always on as a service."""
-    size, source = _size(history)
-    if size is None:
-        return _unknown("task size unknown: no cpu/memory in the records; pass --task-definitions")
     try:
-        rates = _rates(history, size)
-    except PriceError as exc:
+        size, source, rates = _size_and_rates(history)
+    except _Unpriced as exc:
         return _unknown(str(exc))
     seconds = sum(Decimal(str(s.runtime)) for s in history.manual_stops if s.runtime)
     per_month = seconds / _HOUR / Decimal(str(history.context.window_days)) * DAYS_PER_MONTH
-    from advisor.cost.estimate import Breakdown
-
     current = Breakdown(size, rates, per_month)
     service, _ = service_monthly(size, rates, 1)
     assumptions = {
