@@ -204,11 +204,19 @@ def run_history(args: argparse.Namespace) -> int:
     settings.automation_roles += args.automation_role
     settings.human_roles += args.human_role
     history = HistorySettings()
+    for flag, value in (
+        ("--min-service-stops", args.min_service_stops),
+        ("--min-job-stops", args.min_job_stops),
+    ):
+        if value is not None and value < 1:
+            raise ConfigError(f"{flag} must be at least 1, not {value}")
     history.min_service_stops = args.min_service_stops or settings.min_service_stops
     history.min_job_stops = args.min_job_stops or settings.min_job_stops
     try:
         history.since = parse_bound(args.since) if args.since else None
-        history.until = parse_bound(args.until) if args.until else None
+        history.until = parse_bound(args.until, end_of_day=True) if args.until else None
+        if history.since and history.until and history.since > history.until:
+            raise ValueError(f"--since {args.since} is after --until {args.until}")
         if args.job_duration:
             from advisor.cost.duration import parse_duration
 

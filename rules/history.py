@@ -9,6 +9,7 @@ import json
 import statistics
 from collections import Counter
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from advisor.cost.estimate import cents
@@ -16,6 +17,10 @@ from advisor.history.costs import job_cost, service_cost
 from advisor.history.timefmt import iso
 from advisor.model import INFO, WARNING
 from rules.base import Hit, Rule
+
+# A service whose job alternative would still cost this share of it is being restarted by hand,
+# not stopped: it is up nearly all the time either way.
+RESTART_SHARE = Decimal("0.8")
 
 _SSO = {
     "type": "AssumedRole",
@@ -61,8 +66,29 @@ def _stop(day: int, group: str, started_by: str) -> str:
     )  # fmt: skip
 
 
+def _created_service() -> str:
+    deployer = {
+        "type": "AssumedRole",
+        "arn": "arn:aws:sts::123456789012:assumed-role/github-deploy/GitHubActions",
+    }
+    return _record(
+        "create-1", "2026-09-20T09:00:00Z", "CreateService", deployer,
+        {"cluster": "prod", "serviceName": "report", "taskDefinition": "report:4", "desiredCount": 1},
+        {"service": {"serviceName": "report", "desiredCount": 1}},
+    )  # fmt: skip
+
+
 def _history(*lines: str) -> str:
     return "\n".join(lines) + "\n"
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
+def _days(days: float) -> str:
+    whole = round(days)
+    return "1 day" if whole <= 1 else f"{whole} days"
 
 
 def _list(items: list[str], most: int = 3) -> str:
@@ -102,14 +128,17 @@ class ServiceStoppedManually(Rule):
         "A service keeps its tasks running 24/7 and replaces any that stop. If someone stops its "
         "task, or scales it 1 -> 0, every time its work is done, it is a job: you pay for hours "
         "of availability it does not need, and a person does by hand what a schedule should. "
-        "Counts only stops by people (SSO users, console and CLI users, root); deployments, Auto "
-        "Scaling, EventBridge and Step Functions never count. Fires at 3 stops in the window "
-        "(`min-service-stops`)."
+        "Counts only stops by people (SSO users, console and CLI users, root) while the desired "
+        "count is known to be 1 (from CreateService/UpdateService records, or a deployment's "
+        "response); deployments, Auto Scaling, EventBridge, Step Functions and tools such as "
+        "Terraform never count. Fires at 3 stops in the window (`min-service-stops`), and not when "
+        "a job would run about as long (a service restarted by hand, not stopped)."
     )
     example = _history(
-        *(_stop(day, "service:report", "ecs-svc/1234567890123456789") for day in (1, 8, 15))
+        _created_service(),
+        *(_stop(day, "service:report", "ecs-svc/1234567890123456789") for day in (1, 8, 15)),
     )
-    fixed = _history(_stop(1, "service:report", "ecs-svc/1234567890123456789"))
+    fixed = _history(_created_service(), _stop(1, "service:report", "ecs-svc/1234567890123456789"))
     fix = (
         "Run the work as a job: RunTask on a schedule (EventBridge Scheduler), with a task that "
         "exits when done; delete the service. The finding shows both monthly costs."
@@ -120,17 +149,16 @@ class ServiceStoppedManually(Rule):
         if len(stops) < resource.context.settings.min_service_stops:
             return
         cost = service_cost(resource)
+        current, alternative = cost.get("current_monthly_usd"), cost.get("alternative_monthly_usd")
+        restarted = not resource.scaled_by_hand and None not in (current, alternative)
+        if restarted and alternative >= current * RESTART_SHARE:
+            return  # restarted by hand, not stopped: as a job it would run about as long
         evidence = {**_evidence(stops), "arn": resource.arn}
-        desired = (
-            "runs at desired count 1"
-            if resource.unknown_desired_stops < len(stops)
-            else "(desired count not in the records)"
-        )
         people = _list([b["actor"] for b in evidence["by"]])
         message = (
-            f"service {resource.label} {desired} and was stopped by hand {len(stops)} times "
-            f"in {resource.context.window_days:.0f} days (by {people}); run it as a scheduled job: "
-            + _money(cost, "now", "as a job")
+            f"service {resource.label} runs at desired count 1 and was stopped by hand "
+            f"{_times(len(stops))} in {_days(resource.context.window_days)} (by {people}); "
+            "run it as a scheduled job: " + _money(cost, "now", "as a job")
         )
         yield Hit(resource.anchor(), message, evidence=evidence, cost=cost)
 
@@ -165,8 +193,8 @@ class JobStoppedByHand(Rule):
             evidence["median_runtime_seconds"] = statistics.median(runtimes)
         message = (
             f"task family {resource.key[3]} (cluster {resource.key[2]}): {len(stops)} RunTask tasks "
-            f"stopped by hand in "
-            f"{resource.context.window_days:.0f} days (by {_list([b['actor'] for b in evidence['by']])}); "
+            f"stopped by hand in {_days(resource.context.window_days)} "
+            f"(by {_list([b['actor'] for b in evidence['by']])}); "
             "make the job exit when done, or run it as a service if it is a daemon: "
             + _money(cost, "of hand-stopped runtime", "as an always-on service")
         )

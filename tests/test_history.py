@@ -201,9 +201,27 @@ def test_scheduled_scale_downs_are_automation(cli, tmp_path):
     assert names(history(cli, tmp_path, records)[1]) == []
 
 
-def test_unknown_desired_count_is_said(cli, tmp_path):
-    _, report, _ = history(cli, tmp_path, service_stops(ct.sso_user(), 3))
-    assert "desired count not in the records" in report["findings"][0]["message"]
+def test_no_accusation_without_a_known_desired_count_of_1(cli, tmp_path):
+    alice = ct.sso_user()
+    assert names(history(cli, tmp_path, service_stops(alice, 4))[1]) == []
+    later = ct.update_service(
+        ct.github_actions(),
+        START + 9 * DAY,
+        "report",
+        force_new_deployment=True,
+        previous_desired=3,
+    )
+    assert names(history(cli, tmp_path, [*service_stops(alice, 4), later])[1]) == []
+    reported = ct.update_service(
+        ct.github_actions(),
+        START + 9 * DAY,
+        "report",
+        force_new_deployment=True,
+        previous_desired=1,
+    )
+    assert names(history(cli, tmp_path, [*service_stops(alice, 4), reported])[1]) == [
+        "service-stopped-manually"
+    ]
 
 
 # --- job-stopped-by-hand ------------------------------------------------------------------
@@ -272,6 +290,17 @@ def test_self_exits_are_noted_beside_the_hand_stops(cli, tmp_path):
 
 
 # --- run-task-without-managed-tags --------------------------------------------------------
+
+
+def test_only_untagged_calls_are_counted_and_aws_callers_are_left_alone(cli, tmp_path):
+    rule = ct.events_rule()
+    records = [
+        ct.run_task(rule, START + n * DAY, family="mixed", managed_tags=n > 0) for n in range(3)
+    ]
+    _, report, _ = history(cli, tmp_path, records)
+    assert report["findings"][0]["message"].startswith("1 RunTask call for task family mixed")
+    batch = ct.run_task(ct.aws_service("batch.amazonaws.com"), START, family="batch-job")
+    assert names(history(cli, tmp_path, [batch])[1]) == []
 
 
 def test_untagged_run_task_calls_are_grouped_by_family_and_caller(cli, tmp_path):
@@ -421,3 +450,143 @@ def test_text_output_shows_evidence_and_money(cli, tmp_path):
     assert code == 1 and "ECS601" in lines[0] and "/month now" in lines[0]
     assert lines[1].startswith("    by alice")
     assert lines[3].startswith("    events: ")
+
+
+# --- what a reviewer found ----------------------------------------------------------------
+
+
+def test_the_window_is_all_the_records_not_only_ecs(cli, tmp_path):
+    noise = [ct.other_record(START - 40 * DAY + n * DAY) for n in range(90)]
+    _, report, _ = history(cli, tmp_path, [*sample(), *noise])
+    assumptions = report["findings"][0]["cost"]["assumptions"]
+    assert assumptions["window_days"] == pytest.approx(89, abs=1)
+    assert float(assumptions["runs_per_month"]) == pytest.approx(3 / 89 * 30.42, rel=0.05)
+
+
+def test_a_service_scaled_to_0_costs_its_hours_up_not_730(cli, tmp_path):
+    registered = ct.register_task_definition(
+        ct.github_actions(), START - DAY, "report", 1, cpu="1024", memory="2048"
+    )
+    records, person = [registered, created()], ct.sso_user()
+    records.append(ct.update_service(person, START, "report", desired_count=0, previous_desired=1))
+    for n in range(1, 4):
+        up = START + n * 7 * DAY
+        records.append(ct.update_service(person, up, "report", desired_count=1, previous_desired=0))
+        records.append(
+            ct.update_service(
+                person, up + timedelta(hours=1), "report", desired_count=0, previous_desired=1
+            )
+        )
+    _, report, _ = history(cli, tmp_path, records, "--since", "2026-09-30", "--until", "2026-10-30")
+    cost = report["findings"][0]["cost"]
+    assert "scaled to 0 by hand" in cost["assumptions"]["current"]
+    always_on = 730 * (Decimal("0.04048") + 2 * Decimal("0.004445"))
+    assert cost["current_monthly_usd"] < always_on / 10  # up about a day a month, not 730 hours
+
+
+def test_sizes_from_the_tasks_beat_a_registration_elsewhere(cli, tmp_path):
+    elsewhere = ct.register_task_definition(
+        ct.github_actions(), START, "report", 9, cpu="4096", memory="8192", region="us-east-1"
+    )
+    _, report, _ = history(cli, tmp_path, [elsewhere, *sample()])
+    assert report["findings"][0]["cost"]["assumptions"]["size"]["cpu"] == 512
+
+
+def test_ec2_tasks_are_not_priced_as_fargate(cli, tmp_path):
+    records = [created(), *service_stops(ct.sso_user(), 3)]
+    for record in records[1:]:
+        record["responseElements"]["task"]["launchType"] = "EC2"
+    _, report, _ = history(cli, tmp_path, records)
+    cost = report["findings"][0]["cost"]
+    assert cost["current_monthly_usd"] is None and "EC2" in cost["reason"]
+
+
+def test_records_without_event_ids_are_all_kept(cli, tmp_path):
+    records = sample()
+    for record in records:
+        del record["eventID"]
+    assert names(history(cli, tmp_path, records)[1]) == ["service-stopped-manually"]
+
+
+def test_lookup_events_elements_alone(cli, tmp_path):
+    events = ct.lookup_events_output(sample())["Events"]
+    (tmp_path / "elements.jsonl").write_text("\n".join(json.dumps(e) for e in events))
+    (tmp_path / "array.json").write_text(json.dumps(events))
+    for name in ("elements.jsonl", "array.json"):
+        _, out, _ = cli("history", "--format", "json", str(tmp_path / name))
+        assert names(json.loads(out)) == ["service-stopped-manually"], name
+
+
+def test_utf16_and_concatenated_documents(cli, tmp_path):
+    (tmp_path / "ps.json").write_bytes(
+        json.dumps(ct.lookup_events_output(sample()), indent=2).encode("utf-16")
+    )
+    _, out, err = cli("history", "--format", "json", str(tmp_path / "ps.json"))
+    assert err == "" and names(json.loads(out)) == ["service-stopped-manually"]
+    records = sample()
+    pretty = "".join(json.dumps({"Records": [r]}, indent=2) + "\n" for r in records)
+    (tmp_path / "loop.json").write_text(pretty)
+    _, out, err = cli("history", "--format", "json", str(tmp_path / "loop.json"))
+    assert err == "" and names(json.loads(out)) == ["service-stopped-manually"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda r: r["responseElements"]["task"].update(startedAt=1.7e12),
+        lambda r: r.update(eventTime=1e20),
+        lambda r: r.update(userIdentity="alice"),
+    ],
+)
+def test_odd_values_never_stop_the_run(cli, tmp_path, damage):
+    records = sample()
+    damage(records[-1])
+    (tmp_path / "odd.jsonl").write_text(ct.jsonl(records))
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000 + ' "ecs.amazonaws.com"')
+    ct.write_trail(tmp_path / "good", sample())
+    _, out, err = cli("history", "--format", "json", str(tmp_path))
+    assert "internal error" not in err and "Traceback" not in err
+    assert "service-stopped-manually" in names(json.loads(out))
+
+
+def test_a_lone_restart_pattern_is_not_a_job(cli, tmp_path):
+    records = [created()]
+    for n in range(4):  # each task ran the whole week since the last stop
+        records.append(ct.stop_task(ct.sso_user(), START + n * 7 * DAY, ct.task_id(), service="report",
+                                    started_at=START + (n - 1) * 7 * DAY))  # fmt: skip
+    assert names(history(cli, tmp_path, records)[1]) == []
+
+
+def test_interactive_exec_tasks_are_not_jobs(cli, tmp_path):
+    records = job_runs(ct.sso_user(), 3)
+    for record in records:
+        if record["eventName"] == "StopTask":
+            record["responseElements"]["task"]["enableExecuteCommand"] = True
+    assert names(history(cli, tmp_path, records)[1]) == []
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [
+        ct.CLI_AGENT.replace("md/installer#exe", "exec-env/AWS_Lambda_python3.12"),
+        "APN/1.0 HashiCorp/1.0 Terraform/1.9.5 (+https://www.terraform.io) terraform-provider-aws/5.60.0",
+    ],
+)
+def test_tools_and_aws_runtimes_are_automation_whoever_signed_in(agent):
+    for actor in (ct.iam_user_cli(), ct.sso_user()):
+        record = ct.stop_task(actor, START, ct.task_id())
+        record["userAgent"] = agent
+        assert classify(record, ActorRules()).kind == AUTOMATION
+
+
+def test_time_bounds(cli, tmp_path):
+    records = sample()
+    path = tmp_path / "trail.jsonl"
+    path.write_text(ct.jsonl(records))
+    code, _, err = cli("history", "--since", "2026-10-16", "--until", "2026-10-01", str(path))
+    assert code == 2 and "is after --until" in err
+    # a bare --until date includes that day: the stop at 02:00 on 10-03 counts
+    assert names(history(cli, tmp_path, records, "--until", "2026-10-03")[1]) == [
+        "service-stopped-manually"
+    ]
+    assert cli("history", "--since", "2w", str(path))[0] == 0

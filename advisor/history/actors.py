@@ -25,7 +25,7 @@ _INVOKED_BY = {
     "codepipeline.amazonaws.com": (AUTOMATION, "CodePipeline"),
     "codedeploy.amazonaws.com": (AUTOMATION, "CodeDeploy"),
     "cloudformation.amazonaws.com": (AUTOMATION, "CloudFormation"),
-    "batch.amazonaws.com": (AUTOMATION, "AWS Batch"),
+    "batch.amazonaws.com": (AWS, "AWS Batch"),
 }
 _CI_NAMES = re.compile(
     r"github|gitlab|codebuild|codepipeline|jenkins|circleci|buildkite|bitbucket|teamcity|"
@@ -33,8 +33,12 @@ _CI_NAMES = re.compile(
     re.IGNORECASE,
 )
 _INSTANCE_SESSION = re.compile(r"^i-[0-9a-f]{8,17}$")
-_CONSOLE_AGENT = re.compile(
-    r"console\.(aws\.)?amazonaws\.com|signin\.aws|Mozilla/|AWS Internal", re.I
+_CONSOLE_AGENT = re.compile(r"console\.(aws\.)?amazonaws\.com|signin\.aws|Mozilla/", re.I)
+# Tools and places that are never a person's hand, whoever's credentials they run with.
+_TOOL_AGENT = re.compile(
+    r"exec-env/|Terraform|terraform-provider|HashiCorp|Pulumi|aws-cdk|CloudFormation|"
+    r"ansible|crossplane|aws-copilot",
+    re.I,
 )
 _CLI_AGENT = re.compile(r"^aws-cli/", re.I)
 
@@ -81,10 +85,11 @@ def _role_and_session(identity: dict) -> tuple[str, str]:
 
 
 def classify(record: dict, rules: ActorRules) -> Actor:
-    identity = record.get("userIdentity") or {}
+    identity = record.get("userIdentity")
+    identity = identity if isinstance(identity, dict) else {}
     kind = identity.get("type", "")
     arn = identity.get("arn") or ""
-    agent = record.get("userAgent") or ""
+    agent = str(record.get("userAgent") or "")
     role, session = _role_and_session(identity) if kind == "AssumedRole" else ("", "")
     user = identity.get("userName") or ""
     configured = rules.match([role, session, user, arn])
@@ -94,6 +99,8 @@ def classify(record: dict, rules: ActorRules) -> Actor:
     invoked_by = identity.get("invokedBy") or ""
     if kind == "Root":
         return Actor(PERSON, "root", "the account's root user", arn)
+    if agent == "AWS Internal":
+        return Actor(AWS, label, "a call AWS made internally", arn)
     if invoked_by in _INVOKED_BY:
         what, name = _INVOKED_BY[invoked_by]
         return Actor(what, f"{name} ({role or invoked_by})", f"invoked by {invoked_by}", arn)
@@ -101,6 +108,10 @@ def classify(record: dict, rules: ActorRules) -> Actor:
         return Actor(AWS, invoked_by or "an AWS service", "a call made by an AWS service", arn)
     if role.startswith("AWSServiceRoleFor") or ":role/aws-service-role/" in arn:
         return Actor(AWS, role, "a service-linked role", arn)
+    tool = _TOOL_AGENT.search(agent)
+    if tool:
+        what = tool.group(0).rstrip("/")
+        return Actor(AUTOMATION, label, f"a tool or AWS-hosted runtime ({what}) made the call", arn)
     if role.startswith("AWSReservedSSO_"):
         permission_set = role.removeprefix("AWSReservedSSO_").rsplit("_", 1)[0]
         return Actor(

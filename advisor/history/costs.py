@@ -21,35 +21,62 @@ from advisor.cost.estimate import (
     usage_cost,
 )
 from advisor.cost.prices import PriceError, PriceTable, Rates
+from advisor.fargate import parse_cpu, parse_memory
 from advisor.history.timeline import JobHistory, ServiceHistory, family_of
 
 _HOUR = Decimal(3600)
 
 
+def _revision(reference: object) -> str | None:
+    text = str(reference or "")
+    return text.rsplit(":", 1)[-1] if ":" in text.rsplit("/", 1)[-1] else None
+
+
 def _size(history: ServiceHistory | JobHistory) -> tuple[TaskSize | None, str]:
-    """The task size and where it came from: a task definition file, a RegisterTaskDefinition
-    record, or the cpu/memory in the stopped tasks' records (Linux/x86_64 assumed there)."""
+    """The task size and where it came from, most direct first: a task definition file the user
+    gave; the cpu/memory in the tasks' own records (architecture and OS from the matching
+    RegisterTaskDefinition record if there is one, else Linux/x86_64 assumed); a
+    RegisterTaskDefinition record of the same account and region."""
     context = history.context
     family = family_of(history.task_definition) or (
         history.key[3] if isinstance(history, JobHistory) else ""
     )
+    revision = _revision(history.task_definition)
     if family in context.task_definitions:
         path, data = context.task_definitions[family]
         return size_from_task_definition(data), f"task definition file {path}"
-    if family in context.registered:
-        return size_from_task_definition(
-            context.registered[family]
-        ), "RegisterTaskDefinition record"
+    registered = context.registered.get((history.key[0], history.key[1], family), [])
+    same_revision = [r for rev, r in registered if revision is not None and str(rev) == revision]
+    platform = (same_revision or [{}])[-1]
     for task in reversed(history.sizes):
-        if task.get("cpu") and task.get("memory"):
-            size = size_from_task_definition({"cpu": task["cpu"], "memory": task["memory"]})
-            return size, "the tasks' records (Linux/x86_64 assumed)"
+        cpu, memory = parse_cpu(task.get("cpu")), parse_memory(task.get("memory"))
+        if cpu and memory:
+            described = {"cpu": str(cpu), "memory": str(memory)}
+            if platform.get("runtimePlatform"):
+                described["runtimePlatform"] = platform["runtimePlatform"]
+                return size_from_task_definition(described), "the tasks' records"
+            return size_from_task_definition(described), "the tasks' records (Linux/x86_64 assumed)"
+    if registered:
+        request = (same_revision or [r for _, r in registered])[-1]
+        return size_from_task_definition(request), "RegisterTaskDefinition record"
     return None, ""
 
 
-def _rates(history: Any, size: TaskSize) -> Rates:
+def _capacity(history: ServiceHistory | JobHistory) -> str:
+    """FARGATE, FARGATE_SPOT or EC2, from the newest task record that says."""
+    for task in reversed(history.sizes):
+        if task.get("capacityProviderName") == "FARGATE_SPOT":
+            return "FARGATE_SPOT"
+        if task.get("launchType") in ("EC2", "EXTERNAL"):
+            return "EC2"
+        if task.get("launchType") == "FARGATE":
+            return "FARGATE"
+    return "FARGATE"
+
+
+def _rates(history: Any, size: TaskSize, capacity: str) -> Rates:
     table: PriceTable = history.context.prices()
-    rates = table.rates(history.region, size.os, size.arch, spot=False)
+    rates = table.rates(history.region, size.os, size.arch, spot=capacity == "FARGATE_SPOT")
     if size.billed_storage_gib:
         rates = table.with_storage(rates, history.region)
     return rates
@@ -63,22 +90,38 @@ class _Unpriced(Exception):
     """Why a history cannot be priced; becomes a cost with no figures and that reason."""
 
 
-def _size_and_rates(history: ServiceHistory | JobHistory) -> tuple[TaskSize, str, Rates]:
-    size, source = _size(history)
+def _size_and_rates(history: ServiceHistory | JobHistory) -> tuple[TaskSize, str, Rates, str]:
+    capacity = _capacity(history)
+    if capacity == "EC2":
+        raise _Unpriced("its tasks run on EC2, which is billed by the instance, not by the task")
+    try:
+        size, source = _size(history)
+    except ValueError as exc:
+        raise _Unpriced(f"task size: {exc}") from None
     if size is None:
         raise _Unpriced("task size unknown: no cpu/memory in the records; pass --task-definitions")
     try:
-        return size, source, _rates(history, size)
+        return size, source, _rates(history, size, capacity), capacity
     except PriceError as exc:
         raise _Unpriced(str(exc)) from None
 
 
-def _base(history: Any, size: TaskSize, source: str, rates: Rates) -> dict[str, Any]:
+def _base(history: Any, size: TaskSize, source: str, rates: Rates, capacity: str) -> dict[str, Any]:
+    from advisor.cost.command import _price_age_note
+
+    stale = _price_age_note(rates.as_of)
+    notes = [size.note] if size.note else []
+    if stale:
+        notes.append(stale)
+    if history.context.window_days < 7:
+        notes.append("the records span less than a week: monthly figures extrapolate from them")
     return {
+        "notes": notes,
         "region": history.region,
+        "account": history.key[0],
         "architecture": size.arch,
         "os": size.os,
-        "capacity_provider": "FARGATE",
+        "capacity_provider": capacity,
         "size": size.to_dict(),
         "size_source": source,
         "window_days": round(history.context.window_days, 2),
@@ -91,10 +134,22 @@ def service_cost(history: ServiceHistory) -> dict[str, Any]:
     """Always on at desired count 1 (730 h a month) against a job run as often as it was
     stopped, for the median observed run (or ``--job-duration``)."""
     try:
-        size, source, rates = _size_and_rates(history)
+        size, source, rates, capacity = _size_and_rates(history)
     except _Unpriced as exc:
         return _unknown(str(exc))
-    current, _ = service_monthly(size, rates, 1)
+    hours_up = history.hours_up() if history.scaled_by_hand else None
+    if hours_up is not None:  # scaled to 0 between runs: it only costs while it is up
+        per_month = (
+            Decimal(str(hours_up)) / Decimal(str(history.context.window_days)) * DAYS_PER_MONTH
+        )
+        current = Breakdown(size, rates, per_month)
+        current_basis = (
+            f"up {hours_up:.1f} hours in the {history.context.window_days:.0f}-day window "
+            "(scaled to 0 by hand between runs), per month"
+        )
+    else:
+        current, _ = service_monthly(size, rates, 1)
+        current_basis = f"always on at desired count 1, {HOURS_PER_MONTH} hours a month"
     runs = len(history.manual_stops)
     runs_per_day = Decimal(runs) / Decimal(str(history.context.window_days))
     observed = [s.runtime for s in history.manual_stops if s.runtime]
@@ -102,8 +157,8 @@ def service_cost(history: ServiceHistory) -> dict[str, Any]:
         statistics.median(observed) if observed else None
     )
     assumptions = {
-        **_base(history, size, source, rates),
-        "current": f"always on at desired count 1, {HOURS_PER_MONTH} hours a month",
+        **_base(history, size, source, rates, capacity),
+        "current": current_basis,
         "runs_observed": runs,
         "runs_per_month": runs_per_day * DAYS_PER_MONTH,
         "run_seconds": duration,
@@ -130,7 +185,7 @@ def service_cost(history: ServiceHistory) -> dict[str, Any]:
 def job_cost(history: JobHistory) -> dict[str, Any]:
     """The runtime stopped by hand, per month, against the same task always on as a service."""
     try:
-        size, source, rates = _size_and_rates(history)
+        size, source, rates, capacity = _size_and_rates(history)
     except _Unpriced as exc:
         return _unknown(str(exc))
     seconds = sum(Decimal(str(s.runtime)) for s in history.manual_stops if s.runtime)
@@ -138,7 +193,7 @@ def job_cost(history: JobHistory) -> dict[str, Any]:
     current = Breakdown(size, rates, per_month)
     service, _ = service_monthly(size, rates, 1)
     assumptions = {
-        **_base(history, size, source, rates),
+        **_base(history, size, source, rates, capacity),
         "current": "the runtime of the tasks stopped by hand, scaled to a month",
         "hand_stopped_runtime_hours": seconds / _HOUR,
         "alternative": f"the same task always on as a service, {HOURS_PER_MONTH} hours a month",

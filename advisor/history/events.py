@@ -57,11 +57,12 @@ def from_cloudtrail(
     time = parse_time(record.get("eventTime"))
     if name not in INTERESTING_CALLS or time is None:
         return None
-    identity = record.get("userIdentity") or {}
+    identity = record.get("userIdentity")
+    identity = identity if isinstance(identity, dict) else {}
     request = record.get("requestParameters")
     response = record.get("responseElements")
     return Event(
-        id=str(record.get("eventID") or f"{path}:{pointer}"),
+        id=str(record.get("eventID") or f"{path}:{line}:{pointer}"),
         name=name,
         time=time,
         region=record.get("awsRegion") or "",
@@ -90,7 +91,7 @@ def from_eventbridge(event: dict, path: str, line: int, pointer: str) -> Event |
     if time is None:
         return None
     return Event(
-        id=f"eventbridge:{event.get('id') or path + ':' + pointer}",
+        id=f"eventbridge:{event.get('id') or f'{path}:{line}:{pointer}'}",
         name=TASK_STOPPED,
         time=time,
         region=event.get("region") or "",

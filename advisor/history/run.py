@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from advisor.config import ConfigError, Settings
+from advisor.config import Settings
 from advisor.engine import LintResult, check_resources, select_rules
 from advisor.history.actors import ActorRules
 from advisor.history.timeline import HistoryContext, build
 from advisor.model import Finding, InputError
-from advisor.sources.cloudtrail import read_events
+from advisor.sources.cloudtrail import ReadStats, read_events
 
 HISTORY_KINDS = {"service-history", "job-history", "run-task"}
 
@@ -58,26 +58,26 @@ def run_history(
     ]
     result = LintResult()
     actor_rules = ActorRules(settings.automation_roles, settings.human_roles)
+    stats = ReadStats()
     events = [
         e
-        for e in read_events(paths, actor_rules, result.errors)
+        for e in read_events(paths, actor_rules, result.errors, stats)
         if (history.since is None or e.time >= history.since)
         and (history.until is None or e.time <= history.until)
     ]
-    result.files_checked = len({e.path for e in events})
+    result.files_checked = stats.files
     if not events:
         return result
-    window = (history.since or events[0].time, history.until or events[0].time)
+    # The window is all the records given (ECS or not), unless --since/--until narrow it.
+    first = min([e.time for e in events] + ([stats.first] if stats.first else []))
+    last = max([e.time for e in events] + ([stats.last] if stats.last else []))
     window = (
-        min(window[0], *(e.time for e in events)) if history.since is None else window[0],
-        max(window[1], *(e.time for e in events)) if history.until is None else window[1],
+        max(first, history.since) if history.since else first,
+        min(last, history.until) if history.until else last,
     )
     context = HistoryContext(history, window)
     if task_definition_paths:
         context.task_definitions = _task_definitions(task_definition_paths, result.errors)
-    try:
-        result.findings = check_resources(build(events, context), rules)
-    except ConfigError:
-        raise
+    result.findings = check_resources(build(events, context), rules)
     result.findings.sort(key=Finding.sort_key)
     return result

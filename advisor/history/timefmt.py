@@ -9,7 +9,8 @@ UTC = dt.UTC
 # Seen inside responseElements: "Apr 27, 2026, 2:18:03 AM", and in older records without the
 # comma after the year, "Jul 9, 2018 12:56:54 PM".
 _AWS_STYLES = ("%b %d, %Y, %I:%M:%S %p", "%b %d, %Y %I:%M:%S %p")
-_RELATIVE = re.compile(r"^(\d+)\s*([dhm])$")
+_RELATIVE = re.compile(r"^(\d{1,5})\s*([wdhm])$", re.IGNORECASE)
+_DATE_ONLY = re.compile(r"^\d{4}-\d\d-\d\d$")
 
 
 def parse_time(value: object) -> dt.datetime | None:
@@ -17,7 +18,11 @@ def parse_time(value: object) -> dt.datetime | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return dt.datetime.fromtimestamp(value, UTC)
+        seconds = value / 1000 if value > 1e11 else value  # epoch milliseconds, as in some exports
+        try:
+            return dt.datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
     if not isinstance(value, str) or not value:
         return None
     try:
@@ -35,20 +40,25 @@ def parse_time(value: object) -> dt.datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def parse_bound(text: str, now: dt.datetime | None = None) -> dt.datetime:
-    """``--since``/``--until``: an ISO date or time, or a span back from now (``30d``, ``12h``)."""
+def parse_bound(text: str, now: dt.datetime | None = None, end_of_day: bool = False) -> dt.datetime:
+    """``--since``/``--until``: an ISO date or time, or a span back from now (``30d``, ``2w``,
+    ``12h``). A bare date given as an end (``--until 2026-10-16``) includes that whole day."""
     match = _RELATIVE.match(text.strip())
     if match:
-        amount, unit = int(match.group(1)), match.group(2)
-        delta = {"d": dt.timedelta(days=amount), "h": dt.timedelta(hours=amount)}.get(
-            unit, dt.timedelta(minutes=amount)
-        )
-        return (now or dt.datetime.now(UTC)) - delta
+        amount, unit = int(match.group(1)), match.group(2).lower()
+        days = {"w": 7, "d": 1}.get(unit, 0) * amount
+        hours = amount if unit == "h" else 0
+        minutes = amount if unit == "m" else 0
+        return (now or dt.datetime.now(UTC)) - dt.timedelta(days=days, hours=hours, minutes=minutes)
+    if end_of_day and _DATE_ONLY.match(text.strip()):
+        start = parse_time(text.strip())
+        if start is not None:
+            return start + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
     parsed = parse_time(text.strip())
     if parsed is None:
         raise ValueError(
             f"bad time {text!r}: use an ISO date or time (2026-10-01, 2026-10-01T08:00Z) or a span "
-            "such as 30d or 12h"
+            "such as 30d, 2w or 12h"
         )
     return parsed
 

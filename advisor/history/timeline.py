@@ -89,14 +89,32 @@ class ServiceHistory(HistoryResource):
 
     def __init__(self, key: tuple, context: HistoryContext) -> None:
         super().__init__(key, context)
-        self.desired: int | None = None
-        self.desired_known = False
+        self.desired: int | None = None  # None: not known at this point of the history
         self.manual_stops: list[ManualStop] = []
-        self.unknown_desired_stops = 0  # stops counted while no desired count was on record
+        self.desired_changes: list[tuple[dt.datetime, int]] = []  # for the hours it was up
+        self.initial_desired: int | None = None
         self.sizes: list[dict] = []
         self.task_definition = ""
-        self.last_scale_down: Event | None = None
         self.last_scale_up: dt.datetime | None = None  # when a 0 -> 1 began the current run
+
+    @property
+    def scaled_by_hand(self) -> bool:
+        return any(stop.how == "scaled it to 0" for stop in self.manual_stops)
+
+    def hours_up(self) -> float | None:
+        """Hours at desired count >= 1 in the window, where the desired count is known."""
+        start, end = self.context.window
+        state = self.initial_desired
+        if state is None:
+            return None
+        up, since = 0.0, start
+        for moment, desired in self.desired_changes:
+            if state >= 1:
+                up += (moment - since).total_seconds()
+            state, since = desired, moment
+        if state >= 1:
+            up += (end - since).total_seconds()
+        return up / 3600
 
 
 class JobHistory(HistoryResource):
@@ -127,24 +145,29 @@ class RunTaskGroup(HistoryResource):
         return f"{self.key[2]} (by {self.actor.label})"
 
     def anchor(self) -> str:
-        return self.events[-1].id
+        return (self.untagged or self.events)[-1].id
+
+    @property
+    def untagged(self) -> list[Event]:
+        return [e for e in self.events if e.request.get("enableECSManagedTags") is not True]
 
     @property
     def data(self) -> dict[str, Any]:
         """The request as the RunTask rule reads it: managed tags only if every call set them."""
-        tagged = all(e.request.get("enableECSManagedTags") is True for e in self.events)
-        return {"enableECSManagedTags": tagged, "calls": len(self.events)}
+        return {"enableECSManagedTags": not self.untagged, "calls": len(self.untagged)}
 
     def evidence(self) -> dict[str, Any]:
         from advisor.history.timefmt import iso
 
+        untagged = self.untagged
         return {
-            "count": len(self.events),
+            "count": len(untagged),
+            "calls": len(self.events),
             "tasks": self.tasks,
             "caller": self.actor.to_dict(),
-            "first": iso(self.events[0].time),
-            "last": iso(self.events[-1].time),
-            "event_ids": [e.id for e in self.events[-5:]],
+            "first": iso(untagged[0].time),
+            "last": iso(untagged[-1].time),
+            "event_ids": [e.id for e in untagged[-5:]],
         }
 
 
@@ -156,7 +179,8 @@ class HistoryContext:
         self.window = window
         self.document = EvidenceDocument({})
         self._prices: Any = None
-        self.registered: dict[str, dict] = {}  # family -> its latest RegisterTaskDefinition request
+        # (account, region, family) -> [(revision, RegisterTaskDefinition request)], oldest first
+        self.registered: dict[tuple, list[tuple[object, dict]]] = {}
         self.task_definitions: dict[str, tuple[str, dict]] = {}  # family -> (path, data) given
 
     def prices(self) -> Any:
@@ -178,6 +202,33 @@ def _task_of(event: Event) -> dict:
     return task if isinstance(task, dict) else {}
 
 
+def _cluster(request: dict, arn: object = None) -> str:
+    """The cluster's name, from the request or from a service/task ARN that carries it."""
+    if request.get("cluster"):
+        return _name(request["cluster"])
+    if isinstance(arn, str) and arn.count("/") >= 2:
+        return arn.split("/")[-2]
+    return "default"
+
+
+def _desired_info(event: Event) -> tuple[tuple, int, bool] | None:
+    """(service key, desired count, whether the call set it) for events that tell it."""
+    request, response = event.request, event.response
+    if event.name == "CreateService":
+        desired = request.get("desiredCount", 1)
+        name = _name(request.get("serviceName"))
+        return (event.account, event.region, _cluster(request), name), desired, True
+    if event.name == "UpdateService":
+        updated = response.get("service") if isinstance(response.get("service"), dict) else {}
+        service = request.get("service")
+        key = (event.account, event.region, _cluster(request, service), _name(service))
+        if isinstance(request.get("desiredCount"), int):
+            return key, request["desiredCount"], True
+        if isinstance(updated.get("desiredCount"), int):  # a deployment reports the count
+            return key, updated["desiredCount"], False
+    return None
+
+
 def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]:
     """The service, job and RunTask histories the events describe, oldest event first."""
     events.sort(key=lambda e: (e.time, e.id))
@@ -186,84 +237,96 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
     jobs: dict[tuple, JobHistory] = {}
     groups: dict[tuple, RunTaskGroup] = {}
 
-    def service(event: Event, cluster: str, name: str) -> ServiceHistory:
-        key = (event.account, event.region, cluster, name)
+    # The desired count before the first record that changes it is what the first record that
+    # reports it says (a deployment's response), if a report comes first.
+    initial: dict[tuple, int | None] = {}
+    for event in events:
+        info = _desired_info(event) if not event.error else None
+        if info and info[0] not in initial:
+            key, desired, changed = info
+            initial[key] = None if changed else desired
+
+    def service(key: tuple) -> ServiceHistory:
         if key not in services:
-            services[key] = ServiceHistory(key, context)
-            services[
-                key
-            ].arn = f"arn:aws:ecs:{event.region}:{event.account}:service/{cluster}/{name}"
+            account, region, cluster, name = key
+            record = services[key] = ServiceHistory(key, context)
+            record.arn = f"arn:aws:ecs:{region}:{account}:service/{cluster}/{name}"
+            record.initial_desired = record.desired = initial.get(key)
         return services[key]
 
-    def job(event: Event, cluster: str, family: str) -> JobHistory:
-        key = (event.account, event.region, cluster, family)
+    def job(key: tuple) -> JobHistory:
         if key not in jobs:
+            account, region, _cluster_name, family = key
             jobs[key] = JobHistory(key, context)
-            jobs[key].arn = f"arn:aws:ecs:{event.region}:{event.account}:task-definition/{family}"
+            jobs[key].arn = f"arn:aws:ecs:{region}:{account}:task-definition/{family}"
         return jobs[key]
 
     for event in events:
         if event.error:
             continue  # a failed call changed nothing
         request, response = event.request, event.response
-        cluster = _name(request.get("cluster"), "default")
-        if event.name == "CreateService":
-            created = response.get("service") if isinstance(response.get("service"), dict) else {}
-            record = service(event, cluster, _name(request.get("serviceName")))
-            desired = request.get("desiredCount", created.get("desiredCount"))
-            record.desired = desired if isinstance(desired, int) else 1
-            record.desired_known = True
-            record.task_definition = str(request.get("taskDefinition") or record.task_definition)
-        elif event.name == "UpdateService":
-            record = service(event, cluster, _name(request.get("service")))
-            updated = response.get("service") if isinstance(response.get("service"), dict) else {}
-            new = request.get("desiredCount", updated.get("desiredCount"))
-            if isinstance(new, int):
-                previous = record.desired if record.desired_known else None
-                if new == 0 and previous in (1, None) and event.actor.kind == PERSON:
-                    runtime = (
-                        (event.time - record.last_scale_up).total_seconds()
-                        if record.last_scale_up
-                        else None
-                    )
-                    record.manual_stops.append(ManualStop(event, "scaled it to 0", runtime, {}))
-                    if previous is None:
-                        record.unknown_desired_stops += 1
-                    record.last_scale_down = event
-                elif new > 0 and previous == 0:
-                    record.last_scale_up = event.time  # a run begins
-                record.desired, record.desired_known = new, True
-            if updated.get("taskDefinition"):
-                record.task_definition = str(updated["taskDefinition"])
+        if event.name in ("CreateService", "UpdateService"):
+            info = _desired_info(event)
+            key = info[0] if info else None
+            if key is None:
+                service_name = request.get("service") or request.get("serviceName")
+                key = (
+                    event.account,
+                    event.region,
+                    _cluster(request, service_name),
+                    _name(service_name),
+                )
+            record = service(key)
+            described = response.get("service") if isinstance(response.get("service"), dict) else {}
+            reference = request.get("taskDefinition") or described.get("taskDefinition")
+            if reference:
+                record.task_definition = str(reference)
+            if info is None or not info[2]:
+                continue
+            new, previous = info[1], record.desired
+            if new == 0 and previous == 1 and event.actor.kind == PERSON:
+                runtime = (
+                    (event.time - record.last_scale_up).total_seconds()
+                    if record.last_scale_up
+                    else None
+                )
+                record.manual_stops.append(ManualStop(event, "scaled it to 0", runtime, {}))
+            if new > 0 and previous == 0:
+                record.last_scale_up = event.time  # a run begins
+            if record.initial_desired is None and not record.desired_changes:
+                record.initial_desired = (
+                    previous if previous is not None else (1 if new == 0 else 0)
+                )
+            record.desired_changes.append((event.time, new))
+            record.desired = new
         elif event.name == "StopTask":
             task = _task_of(event)
             group = str(task.get("group") or "")
             started_by = str(task.get("startedBy") or "")
             runtime = duration_seconds(task.get("startedAt") or task.get("createdAt"), event.time)
-            cluster = _name(request.get("cluster") or task.get("clusterArn"), "default")
+            cluster = _cluster(request, task.get("taskArn") or request.get("task"))
             if group.startswith("service:") or started_by.startswith("ecs-svc/"):
-                record = service(event, cluster, group.removeprefix("service:"))
+                record = service(
+                    (event.account, event.region, cluster, group.removeprefix("service:"))
+                )
                 record.sizes.append(task)
                 record.task_definition = str(
                     task.get("taskDefinitionArn") or record.task_definition
                 )
-                known = record.desired if record.desired_known else None
-                if event.actor.kind == PERSON and known in (1, None):
+                if event.actor.kind == PERSON and record.desired == 1:
                     record.manual_stops.append(ManualStop(event, "stopped its task", runtime, task))
-                    if known is None:
-                        record.unknown_desired_stops += 1
-            else:
-                family = group.removeprefix("family:") if group.startswith("family:") else ""
-                family = family or family_of(task.get("taskDefinitionArn"))
-                if not family:
-                    continue
-                record = job(event, cluster, family)
-                record.sizes.append(task)
-                record.task_definition = str(
-                    task.get("taskDefinitionArn") or record.task_definition
-                )
-                if event.actor.kind == PERSON:
-                    record.manual_stops.append(ManualStop(event, "stopped the task", runtime, task))
+                continue
+            if task.get("enableExecuteCommand") is True:
+                continue  # an interactive ECS Exec task: stopping it by hand is the point
+            family = group.removeprefix("family:") if group.startswith("family:") else ""
+            family = family or family_of(task.get("taskDefinitionArn"))
+            if not family:
+                continue
+            record = job((event.account, event.region, cluster, family))
+            record.sizes.append(task)
+            record.task_definition = str(task.get("taskDefinitionArn") or record.task_definition)
+            if event.actor.kind == PERSON:
+                record.manual_stops.append(ManualStop(event, "stopped the task", runtime, task))
         elif event.name == TASK_STOPPED:
             detail = response
             group = str(detail.get("group") or "")
@@ -278,17 +341,23 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
             runtime = duration_seconds(
                 detail.get("startedAt") or detail.get("createdAt"), event.time
             )
-            record = job(event, cluster, family)
+            record = job((event.account, event.region, cluster, family))
             record.sizes.append(detail)
             if runtime is not None:
                 record.self_exits.append(runtime)
         elif event.name == "RegisterTaskDefinition":
             family = request.get("family")
             if isinstance(family, str):
-                context.registered[family] = request
-        elif event.name == "RunTask":
+                registered = response.get("taskDefinition")
+                revision = registered.get("revision") if isinstance(registered, dict) else None
+                context.registered.setdefault((event.account, event.region, family), []).append(
+                    (revision, request)
+                )
+        elif event.name in ("RunTask", "StartTask"):
+            if event.actor.kind == "aws":
+                continue  # a service that runs tasks for you (AWS Batch) decides their tags
             family = family_of(request.get("taskDefinition"))
-            key = (event.account, event.region, family, event.actor.label)  # label: family
+            key = (event.account, event.region, family, event.actor.label)
             if key not in groups:
                 groups[key] = RunTaskGroup(key, context, event.actor)
             groups[key].events.append(event)

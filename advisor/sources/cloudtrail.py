@@ -14,14 +14,17 @@ grows with the ECS activity, not with the size of the trail.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import os
+import re
 import zlib
 from collections.abc import Iterator
 
 from advisor.history.actors import ActorRules
 from advisor.history.events import Event, from_cloudtrail, from_eventbridge
+from advisor.history.timefmt import parse_time
 from advisor.model import InputError
 
 SUFFIXES = (".json", ".json.gz", ".gz", ".jsonl", ".ndjson", ".jsonl.gz")
@@ -49,7 +52,32 @@ def read_text(path: str) -> str:
         raw = handle.read()
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # PowerShell's "> file" writes UTF-16
+        return raw.decode("utf-16")
     return raw.decode("utf-8-sig")
+
+
+# Every record's time, found without parsing: the window is all the records given, ECS or not.
+_TIMES = re.compile(r'"(?:eventTime|time)"\s*:\s*"(\d{4}-\d\d-\d\dT[^"]+)"')
+
+
+class ReadStats:
+    """What the reading saw besides ECS events: files read, and the span of all record times."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.first: dt.datetime | None = None
+        self.last: dt.datetime | None = None
+
+    def add_times(self, text: str) -> None:
+        times = _TIMES.findall(text)
+        if not times:
+            return
+        for moment in (parse_time(min(times)), parse_time(max(times))):
+            if moment is None:
+                continue
+            self.first = moment if self.first is None else min(self.first, moment)
+            self.last = moment if self.last is None else max(self.last, moment)
 
 
 def _records_fast(text: str) -> Iterator[tuple[int, dict]] | None:
@@ -75,7 +103,9 @@ def _records_fast(text: str) -> Iterator[tuple[int, dict]] | None:
     return iter(found)
 
 
-def events_in_text(text: str, path: str, rules: ActorRules) -> Iterator[Event]:
+def events_in_text(
+    text: str, path: str, rules: ActorRules, errors: list[InputError]
+) -> Iterator[Event]:
     if not any(marker in text for marker in _MARKERS):
         return
     stripped = text.lstrip()
@@ -83,72 +113,122 @@ def events_in_text(text: str, path: str, rules: ActorRules) -> Iterator[Event]:
         fast = _records_fast(text)
         if fast is not None:
             for index, record in fast:
-                event = from_cloudtrail(record, rules, path, 1, f"/Records/{index}")
+                event = _event(record, path, 1, f"/Records/{index}", rules)
                 if event:
                     yield event
             return
     try:
         document = json.loads(text)
     except ValueError:
-        yield from _json_lines(text, path, rules)
+        yield from _several_documents(text, path, rules, errors)
         return
-    yield from _events_in_document(document, path, rules)
+    yield from _events_in_document(document, path, 1, "", rules)
 
 
-def _events_in_document(document: object, path: str, rules: ActorRules) -> Iterator[Event]:
+def _events_in_document(
+    document: object, path: str, line: int, base: str, rules: ActorRules
+) -> Iterator[Event]:
     if isinstance(document, dict) and isinstance(document.get("Records"), list):
-        items = [(f"/Records/{i}", r) for i, r in enumerate(document["Records"])]
+        items = [(f"{base}/Records/{i}", r) for i, r in enumerate(document["Records"])]
     elif isinstance(document, dict) and isinstance(document.get("Events"), list):
-        items = []
-        for i, wrapper in enumerate(document["Events"]):
-            raw = wrapper.get("CloudTrailEvent") if isinstance(wrapper, dict) else None
-            if isinstance(raw, str) and "ecs.amazonaws.com" in raw:
-                items.append((f"/Events/{i}/CloudTrailEvent", json.loads(raw)))
+        items = [(f"{base}/Events/{i}", e) for i, e in enumerate(document["Events"])]
     elif isinstance(document, list):
-        items = [(f"/{i}", r) for i, r in enumerate(document)]
+        items = [(f"{base}/{i}", r) for i, r in enumerate(document)]
     else:
-        items = [("", document)]
+        items = [(base, document)]
     for pointer, item in items:
-        event = _event(item, path, 1, pointer, rules)
+        event = _event(item, path, line, pointer, rules)
         if event:
             yield event
 
 
-def _json_lines(text: str, path: str, rules: ActorRules) -> Iterator[Event]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not any(marker in line for marker in _MARKERS):
-            continue
+def _several_documents(
+    text: str, path: str, rules: ActorRules, errors: list[InputError]
+) -> Iterator[Event]:
+    """JSON Lines (a bad line is reported and the others are kept), or JSON documents one after
+    another (pretty-printed output of a loop, Firehose deliveries)."""
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    try:
+        json.loads(first)
+        is_lines = True
+    except ValueError:
+        is_lines = False
+    if is_lines:
+        for number, line in enumerate(lines, start=1):
+            if not any(marker in line for marker in _MARKERS):
+                continue
+            try:
+                item = json.loads(line)
+            except ValueError as exc:
+                errors.append(InputError(path, f"not JSON: {exc.args[0].split(':')[0]}", number))
+                continue
+            yield from _events_in_document(item, path, number, "", rules)
+        return
+    decoder = json.JSONDecoder()
+    position = 0
+    while position < len(text):
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position >= len(text):
+            break
         try:
-            item = json.loads(line)
+            document, end = decoder.raw_decode(text, position)
         except ValueError as exc:
-            raise ValueError(f"line {number}: not JSON ({exc})") from None
-        event = _event(item, path, number, "", rules)
-        if event:
-            yield event
+            line = text.count("\n", 0, position) + 1
+            errors.append(InputError(path, f"not CloudTrail or EventBridge JSON: {exc}", line))
+            return
+        line = text.count("\n", 0, position) + 1
+        yield from _events_in_document(document, path, line, "", rules)
+        position = end
 
 
 def _event(item: object, path: str, line: int, pointer: str, rules: ActorRules) -> Event | None:
     if not isinstance(item, dict):
         return None
+    wrapped = item.get("CloudTrailEvent")  # a lookup-events element, with or without its list
+    if isinstance(wrapped, str):
+        if "ecs.amazonaws.com" not in wrapped:
+            return None
+        item, pointer = json.loads(wrapped), f"{pointer}/CloudTrailEvent"
+        if not isinstance(item, dict):
+            return None
     if "detail-type" in item:
         return from_eventbridge(item, path, line, pointer)
     return from_cloudtrail(item, rules, path, line, pointer)
 
 
-def read_events(paths: list[str], rules: ActorRules, errors: list[InputError]) -> Iterator[Event]:
-    """Every ECS event in the files, once (duplicates share an eventID), file after file."""
+def read_events(
+    paths: list[str], rules: ActorRules, errors: list[InputError], stats: ReadStats | None = None
+) -> Iterator[Event]:
+    """Every ECS event in the files, once (duplicates share an eventID), file after file.
+
+    A file that cannot be read is one error naming it; the other files are still read.
+    """
+    stats = stats or ReadStats()
     seen: set[str] = set()
     for path in discover(paths, errors):
         try:
-            events = list(events_in_text(read_text(path), path, rules))
+            text = read_text(path)
+            file_errors: list[InputError] = []
+            events = list(events_in_text(text, path, rules, file_errors))
+            errors.extend(file_errors)
+            stats.files += 1
+            stats.add_times(text)
         except (OSError, EOFError, zlib.error) as exc:
             errors.append(InputError(path, f"cannot read: {exc}"))
             continue
         except UnicodeDecodeError:
             errors.append(InputError(path, "not UTF-8 text"))
             continue
+        except RecursionError:
+            errors.append(InputError(path, "JSON nested too deeply to be CloudTrail"))
+            continue
         except ValueError as exc:
             errors.append(InputError(path, f"not CloudTrail or EventBridge JSON: {exc}"))
+            continue
+        except Exception as exc:  # one odd file must not cost the findings of all the others
+            errors.append(InputError(path, f"cannot use: {type(exc).__name__}: {exc}"))
             continue
         for event in events:
             if event.id not in seen:
