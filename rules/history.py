@@ -1,20 +1,18 @@
 """Rules on history: what people keep doing by hand, and what it costs.
 
-Their examples are CloudTrail records as JSON Lines, judged by ``ecs-advisor history``.
+Their examples are CloudTrail records as JSON Lines, judged by ``ecs-advisor history``. The
+history and cost modules are imported when a rule first checks something, so that ``lint``,
+which loads the whole catalogue, does not pay for them.
 """
 
 from __future__ import annotations
 
 import json
-import statistics
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from advisor.cost.estimate import cents
-from advisor.history.costs import job_cost, service_cost
-from advisor.history.timefmt import iso
 from advisor.model import INFO, WARNING
 from rules.base import Hit, Rule
 
@@ -97,6 +95,8 @@ def _list(items: list[str], most: int = 3) -> str:
 
 
 def _evidence(stops: list[Any]) -> dict[str, Any]:
+    from advisor.history.timefmt import iso
+
     by = Counter(s.event.actor.label for s in stops)
     return {
         "count": len(stops),
@@ -110,6 +110,8 @@ def _evidence(stops: list[Any]) -> dict[str, Any]:
 
 
 def _money(cost: dict[str, Any], now: str, then: str) -> str:
+    from advisor.cost.estimate import cents
+
     if cost.get("current_monthly_usd") is None:
         return f"cost unknown ({cost.get('reason')})"
     text = f"{cents(cost['current_monthly_usd'])}/month {now}"
@@ -148,6 +150,8 @@ class ServiceStoppedManually(Rule):
         stops = resource.manual_stops
         if len(stops) < resource.context.settings.min_service_stops:
             return
+        from advisor.history.costs import service_cost
+
         cost = service_cost(resource)
         current, alternative = cost.get("current_monthly_usd"), cost.get("alternative_monthly_usd")
         restarted = not resource.scaled_by_hand and None not in (current, alternative)
@@ -186,6 +190,11 @@ class JobStoppedByHand(Rule):
         stops = resource.manual_stops
         if len(stops) < resource.context.settings.min_job_stops:
             return
+
+        import statistics
+
+        from advisor.history.costs import job_cost
+
         cost = job_cost(resource)
         evidence = {**_evidence(stops), "arn": resource.arn}
         runtimes = [s.runtime for s in stops if s.runtime]
