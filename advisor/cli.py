@@ -91,6 +91,32 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--min-service-stops", type=int, metavar="N", help="default 3")
     history.add_argument("--min-job-stops", type=int, metavar="N", help="default 2")
 
+    audit = commands.add_parser("audit", help="audit a live AWS account, read-only")
+    audit.add_argument("--profile", help="AWS profile")
+    audit.add_argument("--region", action="append", metavar="R", help="repeatable")
+    audit.add_argument("--all-regions", action="store_true")
+    audit.add_argument("--cluster", action="append", default=[], metavar="C", help="repeatable")
+    audit.add_argument("--since", default="30d", help="how far back history goes (30d)")
+    audit.add_argument(
+        "--cloudtrail",
+        default="lookup",
+        metavar="SOURCE",
+        help="lookup | none | s3://BUCKET/PREFIX | PATH",
+    )
+    audit.add_argument("--role-arn", help="a role to assume in the account to audit")
+    audit.add_argument("--accounts", metavar="FILE", help="account ids, one a line")
+    audit.add_argument("--role-name", help="with --accounts: the role to assume in each")
+    audit.add_argument("--max-workers", type=int, default=4, metavar="N")
+    audit.add_argument("--format", choices=("text", "json", "markdown", "sarif"), default="text")
+    audit.add_argument("--output", metavar="FILE", help="write the report here (atomically)")
+    audit.add_argument(
+        "--print-iam-policy", action="store_true", help="print the IAM policy it needs"
+    )
+    audit.add_argument("--select", action="append", metavar="RULES")
+    audit.add_argument("--ignore", action="append", metavar="RULES")
+    audit.add_argument("--fail-on", choices=FAIL_ON_CHOICES)
+    audit.add_argument("--config", metavar="FILE")
+
     cost = commands.add_parser(
         "cost", help="price a Fargate task: a usage, or always-on service against a job"
     )
@@ -227,6 +253,59 @@ def run_history(args: argparse.Namespace) -> int:
     return _report(args, result, settings)
 
 
+def run_audit(args: argparse.Namespace) -> int:
+    import json
+
+    if args.print_iam_policy:
+        from advisor.audit.aws_session import IAM_POLICY
+
+        print(json.dumps(IAM_POLICY, indent=2))
+        return 0
+    if args.role_arn and args.accounts:
+        raise ConfigError("give --role-arn or --accounts with --role-name, not both")
+    try:
+        from advisor.audit.account_reader import Options
+        from advisor.audit.audit_command import run_audit as audit
+    except ImportError:
+        raise ConfigError("audit needs the AWS SDK: pip install 'ecs-advisor[aws]'") from None
+    from advisor.history.actors import ActorRules
+    from advisor.history.run import HistorySettings
+    from advisor.history.timefmt import UTC, parse_bound
+
+    settings = _settings(args)
+    options = Options()
+    options.clusters = args.cluster
+    options.cloudtrail = args.cloudtrail
+    options.actor_rules = ActorRules(settings.automation_roles, settings.human_roles)
+    try:
+        options.since = parse_bound(args.since)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    import datetime
+
+    options.until = datetime.datetime.now(UTC)
+    if options.cloudtrail == "lookup" and options.until - options.since > datetime.timedelta(
+        days=90
+    ):
+        raise ConfigError("--since: LookupEvents keeps 90 days; use --cloudtrail s3://... for more")
+    history = HistorySettings()
+    history.since, history.until = options.since, options.until
+    history.min_service_stops, history.min_job_stops = (
+        settings.min_service_stops,
+        settings.min_job_stops,
+    )
+    result = audit(args, settings, options, history)
+    for error in result.audit_errors:
+        where = " ".join(v for v in (error.get("account"), error.get("region")) if v)
+        print(
+            f"ecs-advisor: error: {where}: {error['source']}: {error['message']}", file=sys.stderr
+        )
+    from advisor.audit import audit_report
+
+    audit_report.write(result, args.format, args.output)
+    return result.exit_code(settings.fail_threshold())
+
+
 def run_cost(args: argparse.Namespace) -> int:
     from advisor.cost.command import estimate
     from advisor.report import cost_report
@@ -265,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         "explain": run_explain,
         "cost": run_cost,
         "history": run_history,
+        "audit": run_audit,
         "pricing": run_pricing,
     }
     try:

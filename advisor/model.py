@@ -174,7 +174,18 @@ class Service(Resource):
 class Finding:
     """One problem: what, how bad, where, and on which resource."""
 
-    __slots__ = ("code", "cost", "evidence", "location", "message", "name", "resource", "severity")
+    __slots__ = (
+        "account",
+        "code",
+        "cost",
+        "evidence",
+        "location",
+        "message",
+        "name",
+        "region",
+        "resource",
+        "severity",
+    )
 
     def __init__(
         self,
@@ -193,6 +204,8 @@ class Finding:
         self.resource = resource
         self.cost: dict[str, Any] | None = None  # money involved, with its assumptions
         self.evidence: dict[str, Any] | None = None
+        self.account: str | None = None  # live findings (audit): where in AWS
+        self.region: str | None = None
 
     def sort_key(self) -> tuple:
         loc = self.location
@@ -210,6 +223,7 @@ class Finding:
             "column": loc.column,
             "pointer": loc.pointer,
             "resource": self.resource,
+            **({"account": self.account, "region": self.region} if self.account else {}),
             **({"evidence": self.evidence} if self.evidence is not None else {}),
             **({"cost": self.cost} if self.cost is not None else {}),
         }

@@ -179,6 +179,9 @@ class HistoryContext:
         self.window = window
         self.document = EvidenceDocument({})
         self._prices: Any = None
+        # Desired counts known from outside the records (the audit reads them live): they held
+        # through the window for a service no record changes.
+        self.known_desired: dict[tuple, int] = {}
         # (account, region, family) -> [(revision, RegisterTaskDefinition request)], oldest first
         self.registered: dict[tuple, list[tuple[object, dict]]] = {}
         self.task_definitions: dict[str, tuple[str, dict]] = {}  # family -> (path, data) given
@@ -240,11 +243,17 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
     # The desired count before the first record that changes it is what the first record that
     # reports it says (a deployment's response), if a report comes first.
     initial: dict[tuple, int | None] = {}
+    changed_keys: set[tuple] = set()
     for event in events:
         info = _desired_info(event) if not event.error else None
+        if info and info[2]:
+            changed_keys.add(info[0])
         if info and info[0] not in initial:
             key, desired, changed = info
             initial[key] = None if changed else desired
+    for key, desired in context.known_desired.items():
+        if key not in changed_keys and initial.get(key) is None and isinstance(desired, int):
+            initial[key] = desired
 
     def service(key: tuple) -> ServiceHistory:
         if key not in services:

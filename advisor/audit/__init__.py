@@ -1,0 +1,1 @@
+"""The account audit: read live ECS configuration and history with boto3, read-only."""

@@ -1,0 +1,246 @@
+"""Read one account and region: clusters, services, task definitions, stopped tasks, history.
+
+Every source is read on its own: an AccessDenied or a missing bucket is recorded as an error
+for that source and the rest is still read. Nothing here judges; the audit command does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from advisor.history.actors import ActorRules
+from advisor.history.events import Event, from_cloudtrail, from_eventbridge
+from advisor.sources.cloudtrail import events_in_text, read_events
+
+
+class SourceError(Exception):
+    pass
+
+
+class RegionData:
+    """What the audit could read of one account and region, and what it could not."""
+
+    def __init__(self, account: str, region: str) -> None:
+        self.account = account
+        self.region = region
+        self.services: list[dict] = []
+        self.task_definitions: dict[str, dict] = {}  # ARN -> task definition
+        self.stopped_tasks: list[dict] = []
+        self.events: list[Event] = []
+        self.history_read = False
+        self.history_note = "CloudTrail could not be read"
+        self.errors: list[dict[str, str]] = []
+        self.calls: list[str] = []
+
+    def error(self, source: str, exc: Exception) -> None:
+        self.errors.append(
+            {
+                "account": self.account,
+                "region": self.region,
+                "source": source,
+                "message": describe_error(exc),
+            }
+        )
+
+
+def describe_error(exc: Exception) -> str:
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        return f"{error.get('Code', 'Error')}: {error.get('Message', '')}".rstrip(": ")
+    return str(exc)
+
+
+class Options:
+    def __init__(self) -> None:
+        self.clusters: list[str] = []
+        self.since = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+        self.until = dt.datetime.now(dt.UTC)
+        self.cloudtrail = "lookup"  # lookup | none | s3://bucket/prefix | a local path
+        self.lookup_interval = 0.5  # LookupEvents allows 2 requests a second per region
+        self.actor_rules = ActorRules()
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def read_region(
+    client: Callable[[str], Any], account: str, region: str, options: Options
+) -> RegionData:
+    """Everything the audit needs from one region; ``client(service)`` makes guarded clients."""
+    data = RegionData(account, region)
+    ecs = client("ecs")
+    try:
+        clusters = [
+            arn
+            for page in ecs.get_paginator("list_clusters").paginate()
+            for arn in page.get("clusterArns", [])
+            if not options.clusters or arn.rsplit("/", 1)[-1] in options.clusters
+        ]
+    except (ClientError, BotoCoreError) as exc:
+        data.error("ecs:ListClusters", exc)
+        return data
+    for cluster in clusters:
+        _read_services(ecs, cluster, data)
+        _read_stopped_tasks(ecs, cluster, data)
+    _read_history(client, data, options)
+    wanted = {s.get("taskDefinition") for s in data.services}
+    wanted |= {
+        e.request.get("taskDefinition") for e in data.events if e.name == "RunTask" and not e.error
+    }
+    for reference in sorted(w for w in wanted if isinstance(w, str)):
+        try:
+            found = ecs.describe_task_definition(taskDefinition=reference)["taskDefinition"]
+            data.task_definitions[found["taskDefinitionArn"]] = found
+        except (ClientError, BotoCoreError) as exc:
+            data.error(f"ecs:DescribeTaskDefinition {reference}", exc)
+    return data
+
+
+def _read_services(ecs: Any, cluster: str, data: RegionData) -> None:
+    try:
+        arns = [
+            arn
+            for page in ecs.get_paginator("list_services").paginate(cluster=cluster)
+            for arn in page.get("serviceArns", [])
+        ]
+        for batch in _chunks(arns, 10):
+            described = ecs.describe_services(cluster=cluster, services=batch, include=["TAGS"])
+            data.services.extend(described.get("services", []))
+    except (ClientError, BotoCoreError) as exc:
+        data.error(f"ecs:ListServices/DescribeServices {cluster}", exc)
+
+
+def _read_stopped_tasks(ecs: Any, cluster: str, data: RegionData) -> None:
+    """Tasks that stopped in about the last hour: ECS keeps no longer a record of them."""
+    try:
+        arns = [
+            arn
+            for page in ecs.get_paginator("list_tasks").paginate(
+                cluster=cluster, desiredStatus="STOPPED"
+            )
+            for arn in page.get("taskArns", [])
+        ]
+        for batch in _chunks(arns, 100):
+            data.stopped_tasks.extend(
+                ecs.describe_tasks(cluster=cluster, tasks=batch).get("tasks", [])
+            )
+    except (ClientError, BotoCoreError) as exc:
+        data.error(f"ecs:ListTasks/DescribeTasks {cluster}", exc)
+
+
+def _read_history(client: Callable[[str], Any], data: RegionData, options: Options) -> None:
+    source = options.cloudtrail
+    if source == "none":
+        data.history_note = "history not read (--cloudtrail none)"
+        return
+    try:
+        if source == "lookup":
+            data.events.extend(_lookup(client("cloudtrail"), data, options))
+        elif source.startswith("s3://"):
+            data.events.extend(_from_bucket(client("s3"), source, data, options))
+        else:
+            errors: list = []
+            data.events.extend(
+                e
+                for e in read_events([source], options.actor_rules, errors)
+                if e.account in ("", data.account) and e.region in ("", data.region)
+            )
+            for error in errors:
+                data.errors.append(
+                    {
+                        "account": data.account,
+                        "region": data.region,
+                        "source": source,
+                        "message": str(error),
+                    }
+                )
+        data.history_read = True
+    except (ClientError, BotoCoreError) as exc:
+        data.error(f"CloudTrail history ({source})", exc)
+    data.events = [e for e in data.events if options.since <= e.time <= options.until]
+    for task in data.stopped_tasks:  # what stopped on its own in the last hour
+        event = from_eventbridge(
+            {"source": "aws.ecs", "detail-type": "ECS Task State Change", "id": task.get("taskArn"),
+             "region": data.region, "account": data.account, "detail": _task_detail(task)},
+            f"ecs:DescribeTasks {data.account} {data.region}", 1, "",
+        )  # fmt: skip
+        if event is not None:
+            data.events.append(event)
+
+
+def _task_detail(task: dict) -> dict:
+    """A DescribeTasks task in the shape of an EventBridge task state change's detail."""
+    detail = {k: _iso(v) for k, v in task.items()}
+    detail.setdefault("lastStatus", task.get("lastStatus"))
+    return detail
+
+
+def _iso(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+def _lookup(cloudtrail: Any, data: RegionData, options: Options) -> Iterator[Event]:
+    """LookupEvents for ECS, paged, at most two requests a second."""
+    token = None
+    path = f"cloudtrail:LookupEvents {data.account} {data.region}"
+    while True:
+        arguments = {
+            "LookupAttributes": [
+                {"AttributeKey": "EventSource", "AttributeValue": "ecs.amazonaws.com"}
+            ],
+            "StartTime": options.since,
+            "EndTime": options.until,
+            "MaxResults": 50,
+        }
+        if token:
+            arguments["NextToken"] = token
+        page = cloudtrail.lookup_events(**arguments)
+        for index, wrapper in enumerate(page.get("Events", [])):
+            raw = wrapper.get("CloudTrailEvent")
+            if isinstance(raw, str):
+                event = from_cloudtrail(
+                    json.loads(raw), options.actor_rules, path, 1, f"/Events/{index}"
+                )
+                if event is not None:
+                    yield event
+        token = page.get("NextToken")
+        if not token:
+            return
+        time.sleep(options.lookup_interval)
+
+
+def _from_bucket(s3: Any, url: str, data: RegionData, options: Options) -> Iterator[Event]:
+    """The trail's files for this account and region, only for the days in the window; both the
+    account layout (AWSLogs/<account>/...) and the organization one (AWSLogs/<org-id>/<account>/...)."""
+    bucket, _, prefix = url.removeprefix("s3://").partition("/")
+    prefix = prefix.strip("/")
+    base = f"{prefix}/AWSLogs/" if prefix else "AWSLogs/"
+    roots = [f"{base}{data.account}/"]
+    listing = s3.list_objects_v2(Bucket=bucket, Prefix=base, Delimiter="/")
+    for common in listing.get("CommonPrefixes", []):
+        name = common["Prefix"][len(base) :].strip("/")
+        if name.startswith("o-"):
+            roots.append(f"{base}{name}/{data.account}/")
+    day = options.since.date()
+    while day <= options.until.date():
+        for root in roots:
+            folder = f"{root}CloudTrail/{data.region}/{day:%Y/%m/%d}/"
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=folder):
+                for item in page.get("Contents", []):
+                    body = s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+                    if body[:2] == b"\x1f\x8b":
+                        body = gzip.decompress(body)
+                    text = body.decode("utf-8-sig")
+                    yield from events_in_text(
+                        text, f"s3://{bucket}/{item['Key']}", options.actor_rules, []
+                    )
+        day += dt.timedelta(days=1)

@@ -1,0 +1,201 @@
+"""``ecs-advisor audit``: the lint rules on live configuration, the history rules on CloudTrail,
+with money, for one account or many, region by region in a bounded pool of threads."""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from advisor.audit import aws_session
+from advisor.audit.account_reader import Options, RegionData, describe_error, read_region
+from advisor.config import ConfigError, Settings
+from advisor.engine import LintResult, check_resources, select_rules
+from advisor.history.run import HISTORY_KINDS, HistorySettings
+from advisor.history.timeline import HistoryContext, build
+from advisor.model import Finding, Location, Service, TaskDefinition
+
+
+class LiveDocument:
+    """Where a live resource is: its account, region and ARN (there is no file)."""
+
+    def __init__(self, arn: str) -> None:
+        self.path = arn
+        self.duplicate_keys: list[str] = []  # live data comes from an API, not a hand-written file
+
+    def locate(self, pointers: list[str]) -> list[Location]:
+        return [Location(self.path, 1, 1, pointer) for pointer in pointers]
+
+    def location(self, pointer: str) -> Location:
+        return self.locate([pointer])[0]
+
+
+class AuditResult(LintResult):
+    def __init__(self) -> None:
+        super().__init__()
+        self.audit_errors: list[dict[str, str]] = []
+        self.unknown: list[str] = []  # what could not be judged, and why
+        self.scope = {"accounts": set(), "regions": set(), "services": 0, "task_definitions": 0}
+
+    def exit_code(self, fail_threshold: int | None) -> int:
+        from advisor.model import SEVERITY_RANK
+
+        if fail_threshold is None:
+            return 0
+        return 1 if any(SEVERITY_RANK[f.severity] >= fail_threshold for f in self.findings) else 0
+
+
+def _targets(args: Any) -> list[tuple[str | None, Any]]:
+    """(role ARN or None, session) for each account to audit."""
+    base = aws_session.base_session(args.profile)
+    if args.role_arn:
+        return [(args.role_arn, base)]
+    if args.accounts:
+        try:
+            with open(args.accounts, encoding="utf-8") as handle:
+                accounts = [line.split("#")[0].strip() for line in handle]
+        except OSError as exc:
+            raise ConfigError(f"{args.accounts}: cannot read: {exc.strerror}") from None
+        accounts = [a for a in accounts if a]
+        if not args.role_name:
+            raise ConfigError("--accounts needs --role-name, the role to assume in each account")
+        bad = [a for a in accounts if not (a.isdigit() and len(a) == 12)]
+        if bad:
+            raise ConfigError(f"{args.accounts}: not 12-digit account ids: {', '.join(bad[:3])}")
+        return [(f"arn:aws:iam::{a}:role/{args.role_name}", base) for a in accounts]
+    return [(None, base)]
+
+
+def _regions(args: Any, session: Any) -> list[str]:
+    if args.all_regions:
+        return sorted(session.get_available_regions("ecs"))
+    if args.region:
+        return args.region
+    region = session.region_name
+    if not region:
+        raise ConfigError("no region: pass --region, --all-regions, or set AWS_REGION")
+    return [region]
+
+
+def _progress(message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"ecs-advisor audit: {message}", file=sys.stderr, flush=True)
+
+
+def _read_account(
+    role_arn: str | None, base: Any, regions: list[str], options: Options
+) -> list[RegionData]:
+    session = aws_session.assumed_session(base, role_arn) if role_arn else base
+    account = aws_session.client(session, "sts").get_caller_identity()["Account"]
+    results = []
+    for region in regions:
+        _progress(f"reading {account} {region}")
+        results.append(
+            read_region(
+                lambda service, r=region: aws_session.client(session, service, r),
+                account,
+                region,
+                options,
+            )
+        )
+    return results
+
+
+def run_audit(
+    args: Any, settings: Settings, options: Options, history: HistorySettings
+) -> AuditResult:
+    result = AuditResult()
+    targets = _targets(args)
+    regions = _regions(args, targets[0][1])
+    gathered: list[RegionData] = []
+    readable = False
+    with ThreadPoolExecutor(max_workers=max(1, args.max_workers)) as pool:
+        futures = {
+            pool.submit(_read_account, role, base, regions, options): role for role, base in targets
+        }
+        for future, role in futures.items():
+            try:
+                gathered.extend(future.result())
+                readable = True
+            except NoCredentialsError:
+                result.audit_errors.append(
+                    {
+                        "account": role or "",
+                        "source": "credentials",
+                        "message": "no AWS credentials found",
+                    }
+                )
+            except (ClientError, BotoCoreError) as exc:
+                result.audit_errors.append(
+                    {"account": role or "", "source": "sts", "message": describe_error(exc)}
+                )
+    for data in gathered:
+        result.audit_errors.extend(data.errors)
+        _judge(data, settings, history, result)
+    if not readable or not any(d.services or d.history_read or not d.errors for d in gathered):
+        first = (
+            result.audit_errors[0]["message"] if result.audit_errors else "nothing could be read"
+        )
+        raise ConfigError(f"the audit could not read the account: {first}")
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def _judge(
+    data: RegionData, settings: Settings, history: HistorySettings, result: AuditResult
+) -> None:
+    rules = select_rules(settings.select, settings.ignore)
+    lint_rules = [r for r in rules if not set(r.applies_to) & HISTORY_KINDS]
+    history_rules = [r for r in rules if set(r.applies_to) & HISTORY_KINDS]
+    resources: list[Any] = []
+    for arn, definition in data.task_definitions.items():
+        resources.append(TaskDefinition(LiveDocument(arn), "", definition, "TaskDefinition", True))
+    for service in data.services:
+        resources.append(
+            Service(LiveDocument(service.get("serviceArn", "")), "", service, "Service", True)
+        )
+    findings = check_resources(resources, lint_rules)
+    result.scope["accounts"].add(data.account)
+    result.scope["regions"].add(data.region)
+    result.scope["services"] += len(data.services)
+    result.scope["task_definitions"] += len(data.task_definitions)
+
+    from advisor.cost.prices import PriceTable
+    from advisor.cost.services import service_costs
+
+    for service, cost in service_costs(resources, data.region, PriceTable.load()):
+        location = service.document.path
+        result.costs.append(
+            {
+                "resource": service.label,
+                "path": location,
+                "line": 1,
+                "account": data.account,
+                **cost,
+            }
+        )
+        for finding in findings:
+            if finding.location.path == location:
+                finding.cost = cost
+    if data.history_read:
+        context = HistoryContext(history, (history.since, history.until))
+        for service in data.services:
+            key = (
+                data.account,
+                data.region,
+                service.get("clusterArn", "").rsplit("/", 1)[-1],
+                service.get("serviceName"),
+            )
+            context.known_desired[key] = service.get("desiredCount")
+        for arn, definition in data.task_definitions.items():
+            context.task_definitions.setdefault(definition.get("family"), (arn, definition))
+        findings += check_resources(build(list(data.events), context), history_rules)
+    else:
+        result.unknown.append(
+            f"{data.account} {data.region}: history rules not evaluated ({data.history_note})"
+        )
+    for finding in findings:
+        finding.account, finding.region = data.account, data.region
+    result.findings.extend(findings)

@@ -1,0 +1,151 @@
+"""Audit reports: text tables, JSON, Markdown for a ticket or a chat message, SARIF."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import tempfile
+from decimal import Decimal
+from typing import Any
+
+from advisor.report.json_report import _json_default
+
+
+def _summary(result: Any) -> dict[str, Any]:
+    by_severity = {"error": 0, "warning": 0, "info": 0}
+    for finding in result.findings:
+        by_severity[finding.severity] += 1
+    return {
+        "accounts": sorted(result.scope["accounts"]),
+        "regions": sorted(result.scope["regions"]),
+        "services": result.scope["services"],
+        "task_definitions": result.scope["task_definitions"],
+        "findings": len(result.findings),
+        "by_severity": by_severity,
+        "unknown": result.unknown,
+        "monthly_usd": sum(
+            (c["monthly_usd"] for c in result.costs if c.get("monthly_usd")), Decimal(0)
+        ),
+    }
+
+
+def _json(result: Any) -> str:
+    from advisor import __version__
+
+    document = {
+        "tool": {"name": "ecs-advisor", "version": __version__},
+        "findings": [f.to_dict() for f in result.findings],
+        "costs": result.costs,
+        "errors": result.audit_errors,
+        "summary": _summary(result),
+    }
+    return json.dumps(document, indent=2, default=_json_default) + "\n"
+
+
+def _rows(result: Any) -> list[tuple]:
+    return [
+        (f.severity, f.code, f.name, f.account or "", f.region or "", f.resource, f.message)
+        for f in sorted(
+            result.findings,
+            key=lambda f: ({"error": 0, "warning": 1, "info": 2}[f.severity], f.code),
+        )
+    ]
+
+
+def _cost_rows(result: Any) -> list[tuple]:
+    from advisor.cost.estimate import cents
+
+    rows = []
+    for cost in result.costs:
+        monthly = (
+            cents(cost["monthly_usd"]) if cost.get("monthly_usd") is not None else "not priced"
+        )
+        alternatives = [
+            f.cost["alternative_monthly_usd"]
+            for f in result.findings
+            if f.cost
+            and f.cost.get("alternative_monthly_usd") is not None
+            and f.resource == cost["resource"]
+        ]
+        alternative = cents(alternatives[0]) if alternatives else ""
+        rows.append(
+            (
+                cost.get("account", ""),
+                cost["resource"],
+                monthly,
+                alternative,
+                "; ".join(cost.get("notes", [])),
+            )
+        )
+    return rows
+
+
+def _tables(result: Any, tablefmt: str) -> str:
+    from tabulate import tabulate
+
+    summary = _summary(result)
+    out = io.StringIO()
+    heading = "## " if tablefmt == "github" else ""
+    out.write(
+        f"{heading}ECS audit: {len(summary['accounts'])} account(s), {', '.join(summary['regions'])}; "
+        f"{summary['services']} services, {summary['task_definitions']} task definitions\n\n"
+    )
+    if result.findings:
+        out.write(f"{'### ' if heading else ''}Findings by severity\n\n")
+        out.write(tabulate(_rows(result), headers=("severity", "code", "rule", "account", "region", "resource", "message"),
+                           tablefmt=tablefmt, maxcolwidths=[None] * 6 + [70]))  # fmt: skip
+        out.write("\n\n")
+    else:
+        out.write("No findings.\n\n")
+    if result.costs:
+        out.write(
+            f"{'### ' if heading else ''}Services: monthly cost, and as a job where history says so\n\n"
+        )
+        out.write(tabulate(_cost_rows(result), headers=("account", "service", "per month", "as a job", "notes"),
+                           tablefmt=tablefmt, maxcolwidths=[None] * 4 + [60]))  # fmt: skip
+        out.write("\n\n")
+    for line in result.unknown:
+        out.write(f"Unknown: {line}\n")
+    for error in result.audit_errors:
+        out.write(
+            f"Could not read: {error.get('account', '')} {error.get('region', '')} {error['source']}: {error['message']}\n"
+        )
+    return out.getvalue()
+
+
+def render(result: Any, fmt: str) -> str:
+    if fmt == "json":
+        return _json(result)
+    if fmt == "sarif":
+        from advisor.report.sarif import document
+
+        return json.dumps(document(result.findings), indent=2) + "\n"
+    return _tables(result, "github" if fmt == "markdown" else "simple")
+
+
+def write(result: Any, fmt: str, output: str | None) -> None:
+    text = render(result, fmt)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_atomically(output, text)
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Temporary file in the same folder, then rename: a reader never sees half a report."""
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".ecs-advisor-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        if os.path.exists(path):
+            os.chmod(temporary, os.stat(path).st_mode & 0o777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

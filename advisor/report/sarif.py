@@ -1,0 +1,61 @@
+"""SARIF 2.1.0, as GitHub code scanning reads it: the rules, and one result per finding."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from advisor import __version__
+from rules import ALL_RULES
+
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def fingerprint(finding: Any) -> str:
+    """Stable across line moves: the rule, the file, the resource and the JSON pointer."""
+    parts = (finding.code, finding.location.path, finding.resource, finding.location.pointer)
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def document(findings: list[Any]) -> dict[str, Any]:
+    rules = [
+        {
+            "id": rule.code,
+            "name": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.rationale},
+            "help": {"text": rule.fix},
+            "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        }
+        for rule in ALL_RULES
+    ]
+    results = [
+        {
+            "ruleId": f.code,
+            "level": LEVELS[f.severity],
+            "message": {"text": f.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.location.path},
+                        "region": {
+                            "startLine": max(f.location.line, 1),
+                            "startColumn": max(f.location.column, 1),
+                        },
+                    }
+                }
+            ],
+            "partialFingerprints": {"ecsAdvisor/v1": fingerprint(f)},
+        }
+        for f in findings
+    ]
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "ecs-advisor", "version": __version__, "rules": rules}},
+                "results": results,
+            }
+        ],
+    }

@@ -1,0 +1,307 @@
+"""`ecs-advisor audit` against moto (in-process), with botocore's Stubber for what moto lacks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+
+boto3 = pytest.importorskip("boto3")
+moto = pytest.importorskip("moto")
+import cloudtrail_factory as ct  # noqa: E402
+from botocore.stub import Stubber  # noqa: E402
+
+from advisor.audit import aws_session  # noqa: E402
+
+REGION = "eu-west-1"
+
+
+@pytest.fixture(autouse=True)
+def aws(monkeypatch, tmp_path):
+    """Fake credentials and an in-process AWS; nothing leaves this process."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_REGION", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    ct.reset()
+    with moto.mock_aws():
+        yield
+
+
+def seed(desired: int = 1, image: str = "nginx:latest", tags: bool = False) -> dict:
+    ecs = boto3.client("ecs", region_name=REGION)
+    ecs.create_cluster(clusterName="prod")
+    definition = ecs.register_task_definition(
+        family="report",
+        requiresCompatibilities=["FARGATE"],
+        networkMode="awsvpc",
+        cpu="512",
+        memory="1024",
+        executionRoleArn="arn:aws:iam::123456789012:role/ecsTaskExecutionRole",
+        containerDefinitions=[
+            {
+                "name": "report",
+                "image": image,
+                "memoryReservation": 512,
+                "logConfiguration": {
+                    "logDriver": "awslogs",
+                    "options": {
+                        "awslogs-group": "/ecs/report",
+                        "awslogs-region": REGION,
+                        "awslogs-stream-prefix": "report",
+                    },
+                },
+            }
+        ],
+    )["taskDefinition"]
+    ecs.create_service(
+        cluster="prod",
+        serviceName="report",
+        taskDefinition="report:1",
+        desiredCount=desired,
+        launchType="FARGATE",
+        enableECSManagedTags=tags,
+        propagateTags="SERVICE" if tags else "NONE",
+    )
+    return definition
+
+
+def audit(cli, *args):
+    code, out, err = cli("audit", "--region", REGION, "--format", "json", *args)
+    return (
+        code,
+        (json.loads(out, parse_float=Decimal) if out.strip().startswith("{") else None),
+        err,
+    )
+
+
+def lookup_client(records, error_code=None):
+    """A CloudTrail client answering LookupEvents with real-shaped events, or an error."""
+    client = boto3.client("cloudtrail", region_name=REGION)
+    stubber = Stubber(client)
+    if error_code:
+        stubber.add_client_error("lookup_events", error_code, "denied", 400)
+    else:
+        events = ct.lookup_events_output(records)["Events"]
+        for event in events:
+            event["EventTime"] = dt.datetime.fromisoformat(event["EventTime"])
+        stubber.add_response("lookup_events", {"Events": events})
+    stubber.activate()
+    return client
+
+
+@pytest.fixture
+def cloudtrail(monkeypatch):
+    """Route the audit's CloudTrail client to a stub; every other client stays on moto."""
+    answer = {}
+    real = aws_session.client
+
+    def client(session, service, region=None):
+        if service == "cloudtrail":
+            return answer["client"]
+        return real(session, service, region)
+
+    monkeypatch.setattr(aws_session, "client", client)
+    return answer
+
+
+def test_lint_rules_run_on_live_configuration(cli):
+    seed()
+    code, report, err = audit(cli, "--cloudtrail", "none")
+    assert code == 1, err
+    names = {f["name"] for f in report["findings"]}
+    assert {
+        "mutable-image-tag",
+        "service-without-managed-tags",
+        "service-tags-not-propagated",
+    } <= names
+    finding = next(f for f in report["findings"] if f["name"] == "service-without-managed-tags")
+    assert finding["account"] == "123456789012" and finding["region"] == REGION
+    assert finding["path"].startswith("arn:aws:ecs:eu-west-1:123456789012:service/")
+    [cost] = report["costs"]
+    rates = {"vcpu": Decimal("0.04048"), "gb": Decimal("0.004445")}
+    assert cost["monthly_usd"] == pytest.approx(
+        730 * (Decimal("0.5") * rates["vcpu"] + rates["gb"])
+    )
+    assert report["summary"]["unknown"] == [
+        f"123456789012 {REGION}: history rules not evaluated (history not read (--cloudtrail none))"
+    ]
+
+
+def test_history_from_lookup_events_uses_the_live_desired_count(cli, cloudtrail):
+    seed(desired=1, image="nginx:1.27.0", tags=True)
+    person = ct.sso_user()
+    now = dt.datetime.now(dt.UTC)
+    stops = [
+        ct.stop_task(
+            person,
+            now - dt.timedelta(days=n * 5),
+            ct.task_id(),
+            family="report",
+            service="report",
+            started_at=now - dt.timedelta(days=n * 5, minutes=30),
+        )
+        for n in range(3)
+    ]
+    cloudtrail["client"] = lookup_client(stops)
+    code, report, err = audit(cli)
+    assert code == 1, err
+    [finding] = [f for f in report["findings"] if f["name"] == "service-stopped-manually"]
+    assert finding["cost"]["current_monthly_usd"] > finding["cost"]["alternative_monthly_usd"]
+    assert finding["account"] == "123456789012"
+
+
+def test_access_denied_on_history_is_reported_and_the_rest_goes_on(cli, cloudtrail):
+    seed()
+    cloudtrail["client"] = lookup_client([], error_code="AccessDeniedException")
+    code, report, err = audit(cli)
+    assert code == 1  # the lint findings still fail the run; not 2
+    [error] = report["errors"]
+    assert (
+        error["source"].startswith("CloudTrail history")
+        and "AccessDeniedException" in error["message"]
+    )
+    assert (
+        "history rules not evaluated (CloudTrail could not be read)"
+        in report["summary"]["unknown"][0]
+    )
+    assert "AccessDeniedException" in err
+
+
+def test_throttling_left_after_retries_is_reported_not_fatal(cli, cloudtrail):
+    seed()
+    cloudtrail["client"] = lookup_client([], error_code="ThrottlingException")
+    code, report, _ = audit(cli)
+    assert code == 1 and "ThrottlingException" in report["errors"][0]["message"]
+    assert aws_session.CLIENT_CONFIG.retries["mode"] == "adaptive"
+
+
+def test_the_audit_only_reads(cli, monkeypatch):
+    seed()
+    called = []
+    real = aws_session.guarded
+
+    def recording(session):
+        session.events.register("before-call", lambda model, **_: called.append(model.name))
+        return real(session)
+
+    monkeypatch.setattr(aws_session, "guarded", recording)
+    ecs = boto3.client("ecs", region_name=REGION)
+    before = ecs.describe_services(cluster="prod", services=["report"])["services"][0]
+    audit(cli, "--cloudtrail", "none")
+    after = ecs.describe_services(cluster="prod", services=["report"])["services"][0]
+    assert called and all(
+        n.startswith(("List", "Describe", "Get")) or n == "LookupEvents" for n in called
+    )
+    assert (before["desiredCount"], before["taskDefinition"]) == (
+        after["desiredCount"],
+        after["taskDefinition"],
+    )
+    assert ecs.list_task_definitions()["taskDefinitionArns"] == [before["taskDefinition"]]
+
+
+def test_a_write_through_an_audit_session_is_refused_before_it_is_sent():
+    seed()
+    session = aws_session.base_session(None)
+    ecs = aws_session.client(session, "ecs", REGION)
+    with pytest.raises(aws_session.ReadOnlyViolation, match="refused ecs:UpdateService"):
+        ecs.update_service(cluster="prod", service="report", desiredCount=0)
+    with pytest.raises(aws_session.ReadOnlyViolation, match="refused ecs:StopTask"):
+        ecs.stop_task(cluster="prod", task="x")
+    assert (
+        boto3.client("ecs", region_name=REGION).describe_services(
+            cluster="prod", services=["report"]
+        )["services"][0]["desiredCount"]
+        == 1
+    )
+
+
+def test_no_credentials_is_one_line_exit_2(cli, monkeypatch):
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    code, out, err = cli("audit", "--region", REGION, "--cloudtrail", "none")
+    assert code == 2 and out == ""
+    assert "could not read the account" in err and "Traceback" not in err
+
+
+def test_reports_markdown_sarif_and_atomic_output(cli, tmp_path):
+    seed()
+    code, out, _ = cli("audit", "--region", REGION, "--cloudtrail", "none", "--format", "markdown")
+    assert out.startswith("## ECS audit:") and "| severity" in out
+    target = tmp_path / "report.sarif"
+    code, out, _ = cli(
+        "audit",
+        "--region",
+        REGION,
+        "--cloudtrail",
+        "none",
+        "--format",
+        "sarif",
+        "--output",
+        str(target),
+    )
+    assert out == "" and code == 1
+    sarif = json.loads(target.read_text())
+    assert sarif["version"] == "2.1.0"
+    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} >= {"ECS401", "ECS501"}
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".ecs-advisor-")]
+
+
+def test_print_iam_policy(cli):
+    code, out, _ = cli("audit", "--print-iam-policy")
+    policy = json.loads(out)
+    actions = {a for s in policy["Statement"] for a in s["Action"]}
+    assert code == 0 and "cloudtrail:LookupEvents" in actions and "ecs:DescribeServices" in actions
+    assert all(
+        a.split(":")[1].startswith(("List", "Describe", "Get", "LookupEvents")) for a in actions
+    )
+
+
+def test_history_from_a_trail_bucket(cli, tmp_path):
+    seed(image="nginx:1.27.0", tags=True)
+    now = dt.datetime.now(dt.UTC)
+    person = ct.sso_user()
+    stops = [
+        ct.stop_task(
+            person,
+            now - dt.timedelta(days=n * 3),
+            ct.task_id(),
+            family="report",
+            service="report",
+            started_at=now - dt.timedelta(days=n * 3, minutes=20),
+        )
+        for n in range(3)
+    ]
+    ct.write_trail(tmp_path / "trail", stops, org_id="o-abc123def4")
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="trail", CreateBucketConfiguration={"LocationConstraint": REGION})
+    for path in (tmp_path / "trail").rglob("*.json.gz"):
+        s3.put_object(
+            Bucket="trail",
+            Key="logs/" + str(path.relative_to(tmp_path / "trail")),
+            Body=path.read_bytes(),
+        )
+    code, report, err = audit(cli, "--cloudtrail", "s3://trail/logs")
+    assert code == 1, err
+    assert "service-stopped-manually" in {f["name"] for f in report["findings"]}
+    code, report, _ = audit(cli, "--cloudtrail", "s3://missing-bucket")
+    assert "NoSuchBucket" in report["errors"][0]["message"]
+
+
+def test_unknown_region_arguments_and_exclusive_options(cli):
+    code, _, err = cli(
+        "audit", "--role-arn", "arn:aws:iam::123456789012:role/x", "--accounts", "f.txt"
+    )
+    assert code == 2 and "not both" in err
+    code, _, err = cli("audit", "--region", REGION, "--since", "200d")
+    assert code == 2 and "90 days" in err
