@@ -305,3 +305,40 @@ def test_unknown_region_arguments_and_exclusive_options(cli):
     assert code == 2 and "not both" in err
     code, _, err = cli("audit", "--region", REGION, "--since", "200d")
     assert code == 2 and "90 days" in err
+
+
+def test_many_accounts_through_assumed_roles(cli, tmp_path):
+    seed()
+    accounts = tmp_path / "accounts.txt"
+    accounts.write_text("111111111111  # production\n222222222222\n\n")
+    code, out, err = cli(
+        "audit",
+        "--region",
+        REGION,
+        "--cloudtrail",
+        "none",
+        "--format",
+        "json",
+        "--accounts",
+        str(accounts),
+        "--role-name",
+        "ecs-advisor-audit",
+    )
+    report = json.loads(out)
+    assert report["summary"]["accounts"] == ["111111111111", "222222222222"], err
+    accounts.write_text("12345\n")
+    code, _, err = cli("audit", "--region", REGION, "--accounts", str(accounts), "--role-name", "x")
+    assert code == 2 and "not 12-digit account ids" in err
+
+
+def test_sarif_validates_against_the_oasis_schema(cli, tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    from conftest import SHARED
+
+    schema_path = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+    if not schema_path.is_file():
+        pytest.skip("../shared/schemas is not present")
+    seed()
+    _, out, _ = cli("audit", "--region", REGION, "--cloudtrail", "none", "--format", "sarif")
+    schema = json.loads(schema_path.read_text())
+    jsonschema.validate(json.loads(out), schema, cls=jsonschema.Draft7Validator)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from conftest import REPO
 
 from advisor.report.rule_docs import markdown_table
@@ -25,3 +26,23 @@ def test_ci_runs_the_readme_test_command():
 
 def test_readme_examples_exist():
     assert (REPO / "examples" / "good").is_dir() and (REPO / "examples" / "bad").is_dir()
+
+
+def test_readme_shows_the_audit_iam_policy():
+    pytest.importorskip("boto3")
+    import json
+
+    from advisor.audit.aws_session import IAM_POLICY
+
+    match = re.search(
+        r"<!-- iam-policy:start -->\n```json\n(.*?)\n```\n<!-- iam-policy:end -->", README, re.S
+    )
+    assert match and json.loads(match.group(1)) == IAM_POLICY
+
+
+def test_the_scheduled_audit_task_definition_is_a_clean_job():
+    from advisor.config import Settings
+    from advisor.engine import lint_paths
+
+    result = lint_paths([str(REPO / "examples" / "scheduled-audit")], Settings())
+    assert result.files_checked == 1 and result.findings == [] and result.errors == []

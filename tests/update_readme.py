@@ -18,7 +18,21 @@ def main() -> None:
         text,
         flags=re.S,
     )
+    updated = re.sub(
+        r"(<!-- iam-policy:start -->\n```json\n).*?(\n```\n<!-- iam-policy:end -->)",
+        lambda m: m.group(1) + iam_policy() + m.group(2),
+        updated,
+        flags=re.S,
+    )
     README.write_text(updated, encoding="utf-8")
+
+
+def iam_policy() -> str:
+    import json
+
+    from advisor.audit.aws_session import IAM_POLICY
+
+    return json.dumps(IAM_POLICY, indent=2)
 
 
 if __name__ == "__main__":

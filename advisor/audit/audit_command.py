@@ -84,23 +84,17 @@ def _progress(message: str) -> None:
         print(f"ecs-advisor audit: {message}", file=sys.stderr, flush=True)
 
 
-def _read_account(
-    role_arn: str | None, base: Any, regions: list[str], options: Options
-) -> list[RegionData]:
+def _open_account(role_arn: str | None, base: Any) -> tuple[Any, str]:
+    """The session for one account (assuming its role if asked), and the account's id."""
     session = aws_session.assumed_session(base, role_arn) if role_arn else base
-    account = aws_session.client(session, "sts").get_caller_identity()["Account"]
-    results = []
-    for region in regions:
-        _progress(f"reading {account} {region}")
-        results.append(
-            read_region(
-                lambda service, r=region: aws_session.client(session, service, r),
-                account,
-                region,
-                options,
-            )
-        )
-    return results
+    return session, aws_session.client(session, "sts").get_caller_identity()["Account"]
+
+
+def _read(session: Any, account: str, region: str, options: Options) -> RegionData:
+    _progress(f"reading {account} {region}")
+    return read_region(
+        lambda service: aws_session.client(session, service, region), account, region, options
+    )
 
 
 def run_audit(
@@ -109,32 +103,41 @@ def run_audit(
     result = AuditResult()
     targets = _targets(args)
     regions = _regions(args, targets[0][1])
+    accounts = []
+    for role, base in targets:
+        try:
+            accounts.append(_open_account(role, base))
+        except NoCredentialsError:
+            result.audit_errors.append(
+                {
+                    "account": role or "",
+                    "source": "credentials",
+                    "message": "no AWS credentials found",
+                }
+            )
+        except (ClientError, BotoCoreError) as exc:
+            result.audit_errors.append(
+                {"account": role or "", "source": "sts", "message": describe_error(exc)}
+            )
+    # Every (account, region) pair is read in a bounded pool: regions run in parallel.
     gathered: list[RegionData] = []
-    readable = False
     with ThreadPoolExecutor(max_workers=max(1, args.max_workers)) as pool:
-        futures = {
-            pool.submit(_read_account, role, base, regions, options): role for role, base in targets
-        }
-        for future, role in futures.items():
+        futures = [
+            pool.submit(_read, session, account, region, options)
+            for session, account in accounts
+            for region in regions
+        ]
+        for future in futures:
             try:
-                gathered.extend(future.result())
-                readable = True
-            except NoCredentialsError:
-                result.audit_errors.append(
-                    {
-                        "account": role or "",
-                        "source": "credentials",
-                        "message": "no AWS credentials found",
-                    }
-                )
+                gathered.append(future.result())
             except (ClientError, BotoCoreError) as exc:
                 result.audit_errors.append(
-                    {"account": role or "", "source": "sts", "message": describe_error(exc)}
+                    {"account": "", "source": "read", "message": describe_error(exc)}
                 )
     for data in gathered:
         result.audit_errors.extend(data.errors)
         _judge(data, settings, history, result)
-    if not readable or not any(d.services or d.history_read or not d.errors for d in gathered):
+    if not any(d.services or d.history_read or not d.errors for d in gathered):
         first = (
             result.audit_errors[0]["message"] if result.audit_errors else "nothing could be read"
         )
