@@ -187,3 +187,20 @@ def test_audit_against_moto_server(moto_server, tmp_path):
     assert stopped["evidence"]["count"] == 3 and stopped["cost"]["current_monthly_usd"] > 0
     assert report["summary"]["services"] == 1 and report["errors"] == []
     assert _state(moto_server) == before  # nothing in the account changed
+
+
+def test_an_unreachable_endpoint_is_one_line_and_quick(tmp_path):
+    port = _free_port()  # nothing listens there
+    env = _environment(f"http://127.0.0.1:{port}", tmp_path)
+    began = time.monotonic()
+    run = subprocess.run(
+        [sys.executable, "-m", "advisor", "audit", "--region", REGION, "--cloudtrail", "none"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.count("\n") == 1 and "Could not connect to the endpoint URL" in run.stderr
+    assert time.monotonic() - began < 60

@@ -84,10 +84,11 @@ def _progress(message: str) -> None:
         print(f"ecs-advisor audit: {message}", file=sys.stderr, flush=True)
 
 
-def _open_account(role_arn: str | None, base: Any) -> tuple[Any, str]:
+def _open_account(role_arn: str | None, base: Any, region: str) -> tuple[Any, str]:
     """The session for one account (assuming its role if asked), and the account's id."""
-    session = aws_session.assumed_session(base, role_arn) if role_arn else base
-    return session, aws_session.client(session, "sts").get_caller_identity()["Account"]
+    session = aws_session.assumed_session(base, role_arn, region) if role_arn else base
+    identity = aws_session.client(session, "sts", region).get_caller_identity()
+    return session, identity["Account"]
 
 
 def _read(session: Any, account: str, region: str, options: Options) -> RegionData:
@@ -106,7 +107,7 @@ def run_audit(
     accounts = []
     for role, base in targets:
         try:
-            accounts.append(_open_account(role, base))
+            accounts.append(_open_account(role, base, regions[0]))
         except NoCredentialsError:
             result.audit_errors.append(
                 {

@@ -15,7 +15,9 @@ from botocore.config import Config
 READ_PREFIXES = ("List", "Describe", "Get")
 ALSO_ALLOWED = frozenset({"LookupEvents", "AssumeRole"})
 CLIENT_CONFIG = Config(
-    retries={"mode": "adaptive", "max_attempts": 10},  # throttling is retried with backoff
+    retries={"mode": "adaptive", "max_attempts": 8},  # throttling is retried with backoff
+    connect_timeout=10,  # an unreachable endpoint fails in seconds, not minutes
+    read_timeout=60,
     user_agent_extra="ecs-advisor-audit",
 )
 
@@ -40,9 +42,9 @@ def base_session(profile: str | None) -> boto3.Session:
     return guarded(boto3.Session(profile_name=profile))
 
 
-def assumed_session(base: boto3.Session, role_arn: str) -> boto3.Session:
+def assumed_session(base: boto3.Session, role_arn: str, region: str) -> boto3.Session:
     """A session in another account, through a role the audit assumes there."""
-    sts = base.client("sts", config=CLIENT_CONFIG)
+    sts = base.client("sts", region_name=region, config=CLIENT_CONFIG)
     credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="ecs-advisor-audit")[
         "Credentials"
     ]
