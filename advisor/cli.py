@@ -31,6 +31,44 @@ def _selectors(values: list[str] | None) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+REPORT_FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
+
+
+def _gate_options(command: argparse.ArgumentParser) -> None:
+    """What lint and history share as a CI gate: formats, outputs, selection, baselines."""
+    command.add_argument("--format", choices=REPORT_FORMATS, default="text")
+    command.add_argument("--output", metavar="FILE", help="write the report here (atomically)")
+    command.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="FORMAT:FILE",
+        help="another report (repeatable)",
+    )
+    command.add_argument(
+        "--select", action="append", metavar="RULES", help="codes, prefixes or names"
+    )
+    command.add_argument(
+        "--ignore", action="append", metavar="RULES", help="codes, prefixes or names"
+    )
+    command.add_argument(
+        "--extend-select", action="append", metavar="RULES", help="add to the selection"
+    )
+    command.add_argument(
+        "--extend-ignore", action="append", metavar="RULES", help="ignore these too"
+    )
+    command.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_CHOICES,
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
+    command.add_argument("--config", metavar="FILE", help="read settings from this file only")
+    command.add_argument("--baseline", metavar="FILE", help="report only findings not in this file")
+    command.add_argument(
+        "--update-baseline", action="store_true", help="write the current findings to --baseline"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ecs-advisor",
@@ -44,15 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument(
         "paths", nargs="*", default=["."], metavar="PATH", help="files or folders; - for stdin"
     )
-    lint.add_argument("--format", choices=("text", "json"), default="text")
-    lint.add_argument("--select", action="append", metavar="RULES", help="codes, prefixes or names")
-    lint.add_argument("--ignore", action="append", metavar="RULES", help="codes, prefixes or names")
-    lint.add_argument(
-        "--fail-on",
-        choices=FAIL_ON_CHOICES,
-        help="lowest severity that makes the exit code 1 (default: warning)",
-    )
-    lint.add_argument("--config", metavar="FILE", help="read settings from this file only")
+    _gate_options(lint)
     lint.add_argument(
         "--stdin-filename", default="-", metavar="NAME", help="the name to report for PATH '-'"
     )
@@ -77,11 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     history.add_argument("--since", help="ISO date/time, or a span back from now: 30d, 12h")
     history.add_argument("--until", help="ISO date/time, or a span back from now")
-    history.add_argument("--format", choices=("text", "json"), default="text")
-    history.add_argument("--select", action="append", metavar="RULES")
-    history.add_argument("--ignore", action="append", metavar="RULES")
-    history.add_argument("--fail-on", choices=FAIL_ON_CHOICES)
-    history.add_argument("--config", metavar="FILE")
+    _gate_options(history)
     history.add_argument(
         "--task-definitions", action="append", metavar="PATH", help="task definition files (sizes)"
     )
@@ -163,6 +189,11 @@ def _settings(args: argparse.Namespace) -> Settings:
     ignore = _selectors(args.ignore)
     if ignore is not None:
         settings.ignore = checked_selectors(ignore, "--ignore") if ignore else []
+    for flag in ("extend_select", "extend_ignore"):
+        extra = _selectors(getattr(args, flag, None))
+        if extra:
+            name = "--" + flag.replace("_", "-")
+            getattr(settings, flag).extend(checked_selectors(extra, name))
     if args.fail_on:
         settings.fail_on = args.fail_on
     return settings
@@ -189,18 +220,41 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace, result: Any, settings: Settings) -> int:
+    from advisor import baseline, gate
+    from advisor.report import render
+
+    gate.apply_per_file_ignores(result, settings)
+    if args.update_baseline:
+        if not args.baseline:
+            raise ConfigError("--update-baseline needs --baseline FILE")
+        baseline.write(args.baseline, result.findings)
+        print(
+            f"ecs-advisor: wrote {len(result.findings)} findings to {args.baseline}",
+            file=sys.stderr,
+        )
+        return 2 if result.errors else 0
+    if args.baseline:
+        result.baselined = baseline.apply(args.baseline, result)
     for error in result.errors:
         print(f"ecs-advisor: error: {error}", file=sys.stderr)
     for note in result.notes:
         print(f"ecs-advisor: note: {note}", file=sys.stderr)
-    if args.format == "json":
-        from advisor.report import json_report
+    reports = [(args.format, args.output)]
+    for extra in args.report:
+        fmt, _, path = extra.partition(":")
+        if fmt not in REPORT_FORMATS or not path:
+            raise ConfigError(
+                f"--report {extra!r}: use FORMAT:FILE, FORMAT one of {', '.join(REPORT_FORMATS)}"
+            )
+        reports.append((fmt, path))
+    for fmt, path in reports:
+        text = render(result, fmt)
+        if path:
+            from advisor.atomic import write_text
 
-        json_report.render(result, sys.stdout)
-    else:
-        from advisor.report import text
-
-        text.render(result, sys.stdout)
+            write_text(path, text)
+        else:
+            sys.stdout.write(text)
     return result.exit_code(settings.fail_threshold())
 
 

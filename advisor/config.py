@@ -39,6 +39,9 @@ _KNOWN_KEYS = {
     "human-roles",
     "min-service-stops",
     "min-job-stops",
+    "extend-select",
+    "extend-ignore",
+    "per-file-ignores",
 }
 
 
@@ -59,6 +62,9 @@ class Settings:
         self.human_roles: list[str] = []  # ... and that are people
         self.min_service_stops = 3
         self.min_job_stops = 2
+        self.extend_select: list[str] = []  # added to select (ruff's meaning)
+        self.extend_ignore: list[str] = []  # added to ignore
+        self.per_file_ignores: dict[str, list[str]] = {}  # glob -> selectors
         self.source: Path | None = None  # the configuration file read, if any
 
     def fail_threshold(self) -> int | None:
@@ -166,6 +172,22 @@ def settings_from_table(path: Path, table: dict[str, Any]) -> Settings:
                 checked_selectors(settings.ignore, f"{path}: ignore")
         elif key == "exclude":
             settings.exclude = _string_list(path, key, value)
+        elif key in ("extend-select", "extend-ignore"):
+            where = f"{path}: {key}"
+            setattr(
+                settings,
+                key.replace("-", "_"),
+                checked_selectors(_string_list(path, key, value), where),
+            )
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{path}: per-file-ignores must be a table of glob = [rules]")
+            settings.per_file_ignores = {
+                glob: checked_selectors(
+                    _string_list(path, key, rules), f"{path}: per-file-ignores {glob!r}"
+                )
+                for glob, rules in value.items()
+            }
         elif key in ("automation-roles", "human-roles"):
             setattr(settings, key.replace("-", "_"), _string_list(path, key, value))
         elif key in ("min-service-stops", "min-job-stops"):

@@ -7,6 +7,7 @@ an input error and the run goes on with the others.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from advisor.config import Settings
 from advisor.model import SEVERITY_RANK, Finding, InputError, Resource
@@ -22,6 +23,7 @@ class LintResult:
         self.notes: list[str] = []
         self.files_checked = 0
         self.costs: list[dict] = []  # with --cost: each priced service and its monthly figure
+        self.baselined = 0  # findings left out because the baseline holds them
 
     def exit_code(self, fail_threshold: int | None) -> int:
         if self.errors:
@@ -32,10 +34,60 @@ class LintResult:
         return 1 if failing else 0
 
 
+def stable_pointer(data: object, pointer: str) -> str:
+    """The pointer with each list index replaced by the item's name where it has one
+    (``/containerDefinitions/0/image`` -> ``/containerDefinitions/name=web/image``), so that
+    reordering or inserting containers or variables does not change a finding's identity."""
+    parts = []
+    for token in pointer.split("/")[1:]:
+        key = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(data, list) and key.isdigit() and int(key) < len(data):
+            item = data[int(key)]
+            name = next(
+                (
+                    item[k]
+                    for k in ("name", "serviceName", "family")
+                    if isinstance(item, dict) and isinstance(item.get(k), str)
+                ),
+                None,
+            )
+            parts.append(f"name={name}" if name is not None else token)
+            data = item
+        else:
+            parts.append(token)
+            data = data.get(key) if isinstance(data, dict) else None
+    return "/" + "/".join(parts) if parts else ""
+
+
+def fingerprint(code: str, resource: Any, pointer: str) -> str:
+    """A finding's identity for baselines and code scanning: never its line number. Files: the
+    rule, the file, the resource and the stable pointer. Histories and live resources: the rule
+    and the resource (their evidence moves on as new events arrive)."""
+    import hashlib
+
+    document = resource.document
+    data = getattr(document, "data", None)
+    path = getattr(document, "path", "")
+    if data is None or not isinstance(path, str):
+        parts = (code, resource.label, getattr(resource, "arn", ""))
+    else:
+        parts = (code, path, resource.label, stable_pointer(data, pointer))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
 def select_rules(select: list[str] | None, ignore: list[str]) -> list[Rule]:
     """The rules enabled by select/ignore: codes, code prefixes (ECS2) or names."""
     chosen = [r for r in ALL_RULES if select is None or any(matches(r, s) for s in select)]
     return [r for r in chosen if not any(matches(r, s) for s in ignore)]
+
+
+def settings_rules(settings: Settings) -> list[Rule]:
+    """select + extend-select, minus ignore + extend-ignore."""
+    select = None if settings.select is None else [*settings.select, *settings.extend_select]
+    chosen = select_rules(select, [*settings.ignore, *settings.extend_ignore])
+    if settings.select is None and settings.extend_select:
+        return chosen  # everything is selected already
+    return chosen
 
 
 def check_resources(resources: Iterable[Resource], rules: list[Rule]) -> list[Finding]:
@@ -56,6 +108,7 @@ def check_resources(resources: Iterable[Resource], rules: list[Rule]) -> list[Fi
             severity = hit.severity or rule.severity
             finding = Finding(rule.code, rule.name, severity, hit.message, location, resource.label)
             finding.evidence, finding.cost = hit.evidence, hit.cost
+            finding.fingerprint = fingerprint(rule.code, resource, hit.pointer)
             findings.append(finding)
     return findings
 
@@ -73,7 +126,7 @@ def lint_paths(
     not ECS configuration and an error for one that cannot be read. Under pre-commit, which
     names every JSON file in a change, they are treated like files found in a folder.
     """
-    rules = select_rules(settings.select, settings.ignore)
+    rules = settings_rules(settings)
     result = LintResult()
     everything: list[Resource] = []  # kept only to price services against task definitions
     for candidate in discover(paths, settings.exclude, settings.root, result.errors):

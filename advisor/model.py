@@ -179,6 +179,7 @@ class Finding:
         "code",
         "cost",
         "evidence",
+        "fingerprint",
         "location",
         "message",
         "name",
@@ -204,6 +205,7 @@ class Finding:
         self.resource = resource
         self.cost: dict[str, Any] | None = None  # money involved, with its assumptions
         self.evidence: dict[str, Any] | None = None
+        self.fingerprint = ""  # identity across line moves (baselines, code scanning)
         self.account: str | None = None  # live findings (audit): where in AWS
         self.region: str | None = None
 
@@ -223,6 +225,7 @@ class Finding:
             "column": loc.column,
             "pointer": loc.pointer,
             "resource": self.resource,
+            "fingerprint": self.fingerprint,
             **({"account": self.account, "region": self.region} if self.account else {}),
             **({"evidence": self.evidence} if self.evidence is not None else {}),
             **({"cost": self.cost} if self.cost is not None else {}),

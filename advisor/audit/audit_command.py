@@ -12,7 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from advisor.audit import aws_session
 from advisor.audit.account_reader import Options, RegionData, describe_error, read_region
 from advisor.config import ConfigError, Settings
-from advisor.engine import LintResult, check_resources, select_rules
+from advisor.engine import LintResult, check_resources, settings_rules
 from advisor.history.run import HISTORY_KINDS, HistorySettings
 from advisor.history.timeline import HistoryContext, build
 from advisor.model import Finding, Location, Service, TaskDefinition
@@ -150,7 +150,7 @@ def run_audit(
 def _judge(
     data: RegionData, settings: Settings, history: HistorySettings, result: AuditResult
 ) -> None:
-    rules = select_rules(settings.select, settings.ignore)
+    rules = settings_rules(settings)
     lint_rules = [r for r in rules if not set(r.applies_to) & HISTORY_KINDS]
     history_rules = [r for r in rules if set(r.applies_to) & HISTORY_KINDS]
     resources: list[Any] = []

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
-import tempfile
 from decimal import Decimal
 from typing import Any
 
@@ -134,18 +132,6 @@ def write(result: Any, fmt: str, output: str | None) -> None:
 
 
 def write_atomically(path: str, text: str) -> None:
-    """Temporary file in the same folder, then rename: a reader never sees half a report."""
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".ecs-advisor-")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        if os.path.exists(path):
-            os.chmod(temporary, os.stat(path).st_mode & 0o777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    from advisor.atomic import write_text
+
+    write_text(path, text)

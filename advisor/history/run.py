@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from advisor.config import Settings
-from advisor.engine import LintResult, check_resources, select_rules
+from advisor.engine import LintResult, check_resources, settings_rules
 from advisor.history.actors import ActorRules
 from advisor.history.timeline import HistoryContext, build
 from advisor.model import Finding, InputError
@@ -51,11 +51,7 @@ def run_history(
     history: HistorySettings,
     task_definition_paths: list[str] | None = None,
 ) -> LintResult:
-    rules = [
-        r
-        for r in select_rules(settings.select, settings.ignore)
-        if set(r.applies_to) & HISTORY_KINDS
-    ]
+    rules = [r for r in settings_rules(settings) if set(r.applies_to) & HISTORY_KINDS]
     result = LintResult()
     actor_rules = ActorRules(settings.automation_roles, settings.human_roles)
     stats = ReadStats()

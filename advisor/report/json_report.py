@@ -30,6 +30,7 @@ def render(result: LintResult, stream: TextIO) -> None:
             "files_checked": result.files_checked,
             "findings": len(result.findings),
             "by_severity": by_severity,
+            "baselined": getattr(result, "baselined", 0),
         },
     }
     json.dump(document, stream, indent=2, default=_json_default)

@@ -12,9 +12,11 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def fingerprint(finding: Any) -> str:
-    """Stable across line moves: the rule, the file, the resource and the JSON pointer."""
+    """Stable across line moves (see advisor.engine.fingerprint)."""
+    if finding.fingerprint:
+        return finding.fingerprint
     parts = (finding.code, finding.location.path, finding.resource, finding.location.pointer)
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
 def document(findings: list[Any]) -> dict[str, Any]:

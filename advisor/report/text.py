@@ -113,6 +113,8 @@ def summary_line(result: LintResult) -> str:
     checked = _plural(result.files_checked, "file")
     unreadable = len({e.path for e in result.errors})
     tail = f"; {_plural(unreadable, 'input')} could not be checked" if unreadable else ""
+    if getattr(result, "baselined", 0):
+        tail += f"; {_plural(result.baselined, 'finding')} in the baseline not shown"
     if not result.findings:
         return f"No problems found in {checked}{tail}."
     counts = {s: 0 for s in (ERROR, WARNING, INFO)}
