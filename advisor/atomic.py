@@ -6,10 +6,26 @@ import os
 import tempfile
 
 
+def check_writable(path: str) -> None:
+    """Fail before a long run, not after it: the folder must exist."""
+    from advisor.config import ConfigError
+
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ConfigError(f"{path}: no such folder {folder}")
+
+
 def write_text(path: str, text: str) -> None:
     """Atomically: a reader sees the old file or the new one, never half of one. The file's
-    mode is kept when it exists."""
-    folder = os.path.dirname(os.path.abspath(path))
+    mode is kept when it exists; a link is followed (the link stays a link); a device or pipe
+    (/dev/stdout) is written to, not replaced."""
+    check_writable(path)
+    if os.path.exists(path) and not os.path.isfile(path):
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        return
+    path = os.path.realpath(path)
+    folder = os.path.dirname(path)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".ecs-advisor-")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

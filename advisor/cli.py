@@ -317,6 +317,10 @@ def run_audit(args: argparse.Namespace) -> int:
         return 0
     if args.role_arn and args.accounts:
         raise ConfigError("give --role-arn or --accounts with --role-name, not both")
+    if args.output:
+        from advisor.atomic import check_writable
+
+        check_writable(args.output)
     try:
         from advisor.audit.account_reader import Options
         from advisor.audit.audit_command import run_audit as audit

@@ -10,18 +10,19 @@ import datetime as dt
 import gzip
 import json
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from advisor.history.actors import ActorRules
-from advisor.history.events import Event, from_cloudtrail, from_eventbridge
+from advisor.history.events import INTERESTING_CALLS, Event, from_cloudtrail, from_eventbridge
 from advisor.sources.cloudtrail import events_in_text, read_events
 
 
-class SourceError(Exception):
-    pass
+class _NoTrail(Exception):
+    """A trail source that held nothing for this account and region."""
 
 
 class RegionData:
@@ -51,10 +52,25 @@ class RegionData:
 
 
 def describe_error(exc: Exception) -> str:
+    """One line, however long or multi-line the service's message is."""
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
-        return f"{error.get('Code', 'Error')}: {error.get('Message', '')}".rstrip(": ")
-    return str(exc)
+        text = f"{error.get('Code', 'Error')}: {error.get('Message', '')}".rstrip(": ")
+    else:
+        text = str(exc) or type(exc).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def as_json(value: Any) -> Any:
+    """API output as it would read in JSON: datetimes become ISO strings."""
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
 
 
 class Options:
@@ -83,11 +99,13 @@ def read_region(
             arn
             for page in ecs.get_paginator("list_clusters").paginate()
             for arn in page.get("clusterArns", [])
-            if not options.clusters or arn.rsplit("/", 1)[-1] in options.clusters
+            if not options.clusters
+            or arn.rsplit("/", 1)[-1] in options.clusters
+            or arn in options.clusters
         ]
     except (ClientError, BotoCoreError) as exc:
         data.error("ecs:ListClusters", exc)
-        return data
+        clusters = []
     for cluster in clusters:
         _read_services(ecs, cluster, data)
         _read_stopped_tasks(ecs, cluster, data)
@@ -98,7 +116,9 @@ def read_region(
     }
     for reference in sorted(w for w in wanted if isinstance(w, str)):
         try:
-            found = ecs.describe_task_definition(taskDefinition=reference)["taskDefinition"]
+            found = as_json(
+                ecs.describe_task_definition(taskDefinition=reference)["taskDefinition"]
+            )
             data.task_definitions[found["taskDefinitionArn"]] = found
         except (ClientError, BotoCoreError) as exc:
             data.error(f"ecs:DescribeTaskDefinition {reference}", exc)
@@ -114,7 +134,7 @@ def _read_services(ecs: Any, cluster: str, data: RegionData) -> None:
         ]
         for batch in _chunks(arns, 10):
             described = ecs.describe_services(cluster=cluster, services=batch, include=["TAGS"])
-            data.services.extend(described.get("services", []))
+            data.services.extend(as_json(described.get("services", [])))
     except (ClientError, BotoCoreError) as exc:
         data.error(f"ecs:ListServices/DescribeServices {cluster}", exc)
 
@@ -130,9 +150,8 @@ def _read_stopped_tasks(ecs: Any, cluster: str, data: RegionData) -> None:
             for arn in page.get("taskArns", [])
         ]
         for batch in _chunks(arns, 100):
-            data.stopped_tasks.extend(
-                ecs.describe_tasks(cluster=cluster, tasks=batch).get("tasks", [])
-            )
+            described = ecs.describe_tasks(cluster=cluster, tasks=batch).get("tasks", [])
+            data.stopped_tasks.extend(as_json(described))
     except (ClientError, BotoCoreError) as exc:
         data.error(f"ecs:ListTasks/DescribeTasks {cluster}", exc)
 
@@ -146,7 +165,10 @@ def _read_history(client: Callable[[str], Any], data: RegionData, options: Optio
         if source == "lookup":
             data.events.extend(_lookup(client("cloudtrail"), data, options))
         elif source.startswith("s3://"):
-            data.events.extend(_from_bucket(client("s3"), source, data, options))
+            try:
+                data.events.extend(_from_bucket(client("s3"), source, data, options))
+            except _NoTrail:
+                return
         else:
             errors: list = []
             data.events.extend(
@@ -163,10 +185,19 @@ def _read_history(client: Callable[[str], Any], data: RegionData, options: Optio
                         "message": str(error),
                     }
                 )
+            if errors and not data.events:
+                data.history_note = f"{source} could not be read"
+                return
         data.history_read = True
     except (ClientError, BotoCoreError) as exc:
         data.error(f"CloudTrail history ({source})", exc)
-    data.events = [e for e in data.events if options.since <= e.time <= options.until]
+    seen: set[str] = set()  # the same records can sit in both bucket layouts
+    unique = []
+    for event in data.events:
+        if event.id not in seen and options.since <= event.time <= options.until:
+            seen.add(event.id)
+            unique.append(event)
+    data.events = unique
     for task in data.stopped_tasks:  # what stopped on its own in the last hour
         event = from_eventbridge(
             {"source": "aws.ecs", "detail-type": "ECS Task State Change", "id": task.get("taskArn"),
@@ -189,14 +220,21 @@ def _iso(value: object) -> object:
 
 
 def _lookup(cloudtrail: Any, data: RegionData, options: Options) -> Iterator[Event]:
-    """LookupEvents for ECS, paged, at most two requests a second."""
+    """LookupEvents for the ECS calls that matter, one event name at a time: LookupEvents takes
+    one attribute, and asking for the ECS event source would page through every Describe and
+    List call too. Paged, at most two requests a second."""
+    for number, name in enumerate(sorted(INTERESTING_CALLS)):
+        if number:
+            time.sleep(options.lookup_interval)
+        yield from _lookup_name(cloudtrail, data, options, name)
+
+
+def _lookup_name(cloudtrail: Any, data: RegionData, options: Options, name: str) -> Iterator[Event]:
     token = None
     path = f"cloudtrail:LookupEvents {data.account} {data.region}"
     while True:
         arguments = {
-            "LookupAttributes": [
-                {"AttributeKey": "EventSource", "AttributeValue": "ecs.amazonaws.com"}
-            ],
+            "LookupAttributes": [{"AttributeKey": "EventName", "AttributeValue": name}],
             "StartTime": options.since,
             "EndTime": options.until,
             "MaxResults": 50,
@@ -230,17 +268,39 @@ def _from_bucket(s3: Any, url: str, data: RegionData, options: Options) -> Itera
         name = common["Prefix"][len(base) :].strip("/")
         if name.startswith("o-"):
             roots.append(f"{base}{name}/{data.account}/")
+    found = 0
     day = options.since.date()
     while day <= options.until.date():
         for root in roots:
             folder = f"{root}CloudTrail/{data.region}/{day:%Y/%m/%d}/"
             for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=folder):
                 for item in page.get("Contents", []):
-                    body = s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
-                    if body[:2] == b"\x1f\x8b":
-                        body = gzip.decompress(body)
-                    text = body.decode("utf-8-sig")
-                    yield from events_in_text(
-                        text, f"s3://{bucket}/{item['Key']}", options.actor_rules, []
-                    )
+                    found += 1
+                    yield from _trail_object(s3, bucket, item["Key"], data, options)
         day += dt.timedelta(days=1)
+    if not found:
+        data.history_note = (
+            f"no trail files under s3://{bucket}/{base} for this account, region and window"
+        )
+        raise _NoTrail
+
+
+def _trail_object(
+    s3: Any, bucket: str, key: str, data: RegionData, options: Options
+) -> list[Event]:
+    """One trail file's events; a damaged file is an error for that file alone."""
+    name = f"s3://{bucket}/{key}"
+    try:
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        if body[:2] == b"\x1f\x8b":
+            body = gzip.decompress(body)
+        problems: list = []
+        events = list(events_in_text(body.decode("utf-8-sig"), name, options.actor_rules, problems))
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        problems, events = [describe_error(exc)], []
+    for problem in problems:
+        message = getattr(problem, "message", problem)
+        data.errors.append(
+            {"account": data.account, "region": data.region, "source": name, "message": message}
+        )
+    return events

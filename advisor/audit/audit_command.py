@@ -21,6 +21,8 @@ from advisor.model import Finding, Location, Service, TaskDefinition
 class LiveDocument:
     """Where a live resource is: its account, region and ARN (there is no file)."""
 
+    from_api = True  # AWS's own output: the API-model rules have nothing to say about it
+
     def __init__(self, arn: str) -> None:
         self.path = arn
         self.duplicate_keys: list[str] = []  # live data comes from an API, not a hand-written file
@@ -49,7 +51,12 @@ class AuditResult(LintResult):
 
 def _targets(args: Any) -> list[tuple[str | None, Any]]:
     """(role ARN or None, session) for each account to audit."""
-    base = aws_session.base_session(args.profile)
+    if args.role_name and not args.accounts:
+        raise ConfigError("--role-name goes with --accounts FILE")
+    try:
+        base = aws_session.base_session(args.profile)
+    except BotoCoreError as exc:
+        raise ConfigError(describe_error(exc)) from None
     if args.role_arn:
         return [(args.role_arn, base)]
     if args.accounts:
@@ -70,7 +77,14 @@ def _targets(args: Any) -> list[tuple[str | None, Any]]:
 
 def _regions(args: Any, session: Any) -> list[str]:
     if args.all_regions:
-        return sorted(session.get_available_regions("ecs"))
+        # The regions enabled for the account (opt-in regions that are not would fail).
+        try:
+            ec2 = aws_session.client(session, "ec2", session.region_name or "us-east-1")
+            return sorted(r["RegionName"] for r in ec2.describe_regions()["Regions"])
+        except (ClientError, BotoCoreError) as exc:
+            raise ConfigError(
+                f"--all-regions: ec2:DescribeRegions: {describe_error(exc)}"
+            ) from None
     if args.region:
         return args.region
     region = session.region_name
@@ -107,7 +121,7 @@ def run_audit(
     accounts = []
     for role, base in targets:
         try:
-            accounts.append(_open_account(role, base, regions[0]))
+            accounts.append(_open_account(role, base, base.region_name or "us-east-1"))
         except NoCredentialsError:
             result.audit_errors.append(
                 {
@@ -138,6 +152,10 @@ def run_audit(
     for data in gathered:
         result.audit_errors.extend(data.errors)
         _judge(data, settings, history, result)
+    skipped = [u for u in result.unknown if "--cloudtrail none" in u]
+    if skipped:  # one line for a choice, not one a region
+        result.unknown = [u for u in result.unknown if u not in skipped]
+        result.unknown.append("history rules not evaluated (--cloudtrail none)")
     if not any(d.services or d.history_read or not d.errors for d in gathered):
         first = (
             result.audit_errors[0]["message"] if result.audit_errors else "nothing could be read"
@@ -183,6 +201,12 @@ def _judge(
         for finding in findings:
             if finding.location.path == location:
                 finding.cost = cost
+    for error in data.errors:
+        if not error["source"].startswith("s3://"):
+            result.unknown.append(
+                f"{data.account} {data.region}: {error['source']} could not be read; "
+                "findings that need it are unknown"
+            )
     if data.history_read:
         context = HistoryContext(history, (history.since, history.until))
         for service in data.services:

@@ -53,30 +53,24 @@ def _rows(result: Any) -> list[tuple]:
 
 
 def _cost_rows(result: Any) -> list[tuple]:
+    """Each service's monthly cost, and what it would cost as a job where history says so (the
+    alternative of the finding on the same account, region and service)."""
     from advisor.cost.estimate import cents
 
+    alternatives = {
+        (f.account, f.region, f.resource): f.cost["alternative_monthly_usd"]
+        for f in result.findings
+        if f.cost and f.cost.get("alternative_monthly_usd") is not None
+    }
     rows = []
     for cost in result.costs:
+        key = (cost.get("account"), cost.get("region"), cost["resource"])
         monthly = (
             cents(cost["monthly_usd"]) if cost.get("monthly_usd") is not None else "not priced"
         )
-        alternatives = [
-            f.cost["alternative_monthly_usd"]
-            for f in result.findings
-            if f.cost
-            and f.cost.get("alternative_monthly_usd") is not None
-            and f.resource == cost["resource"]
-        ]
-        alternative = cents(alternatives[0]) if alternatives else ""
-        rows.append(
-            (
-                cost.get("account", ""),
-                cost["resource"],
-                monthly,
-                alternative,
-                "; ".join(cost.get("notes", [])),
-            )
-        )
+        alternative = cents(alternatives[key]) if key in alternatives else ""
+        notes = "; ".join(cost.get("notes", []))
+        rows.append((key[0] or "", key[1] or "", key[2], monthly, alternative, notes))
     return rows
 
 
@@ -101,8 +95,8 @@ def _tables(result: Any, tablefmt: str) -> str:
         out.write(
             f"{'### ' if heading else ''}Services: monthly cost, and as a job where history says so\n\n"
         )
-        out.write(tabulate(_cost_rows(result), headers=("account", "service", "per month", "as a job", "notes"),
-                           tablefmt=tablefmt, maxcolwidths=[None] * 4 + [60]))  # fmt: skip
+        out.write(tabulate(_cost_rows(result), headers=("account", "region", "service", "per month", "as a job", "notes"),
+                           tablefmt=tablefmt, maxcolwidths=[None] * 5 + [60]))  # fmt: skip
         out.write("\n\n")
     for line in result.unknown:
         out.write(f"Unknown: {line}\n")

@@ -15,9 +15,9 @@ from botocore.config import Config
 READ_PREFIXES = ("List", "Describe", "Get")
 ALSO_ALLOWED = frozenset({"LookupEvents", "AssumeRole"})
 CLIENT_CONFIG = Config(
-    retries={"mode": "adaptive", "max_attempts": 8},  # throttling is retried with backoff
-    connect_timeout=10,  # an unreachable endpoint fails in seconds, not minutes
-    read_timeout=60,
+    retries={"mode": "adaptive", "max_attempts": 5},  # throttling is retried with backoff
+    connect_timeout=5,  # an unreachable endpoint fails in seconds, not minutes
+    read_timeout=30,
     user_agent_extra="ecs-advisor-audit",
 )
 
@@ -90,9 +90,15 @@ IAM_POLICY = {
             "Resource": ["arn:aws:s3:::YOUR-TRAIL-BUCKET", "arn:aws:s3:::YOUR-TRAIL-BUCKET/*"],
         },
         {
-            "Sid": "KnowTheAccount",
+            "Sid": "ReadEncryptedTrail",
             "Effect": "Allow",
-            "Action": ["sts:GetCallerIdentity"],
+            "Action": ["kms:Decrypt"],
+            "Resource": "arn:aws:kms:REGION:ACCOUNT:key/YOUR-TRAIL-KEY-ID",
+        },
+        {
+            "Sid": "KnowTheAccountAndItsRegions",
+            "Effect": "Allow",
+            "Action": ["sts:GetCallerIdentity", "ec2:DescribeRegions"],
             "Resource": "*",
         },
     ],
