@@ -69,7 +69,12 @@ def fingerprint(code: str, resource: Any, pointer: str) -> str:
     data = getattr(document, "data", None)
     path = getattr(document, "path", "")
     if data is None or not isinstance(path, str):
-        parts = (code, resource.label, getattr(resource, "arn", ""))
+        parts = (
+            code,
+            path if isinstance(path, str) else "",
+            resource.label,
+            getattr(resource, "arn", ""),
+        )
     else:
         parts = (code, path, resource.label, stable_pointer(data, pointer))
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
@@ -133,7 +138,12 @@ def lint_paths(
         named = candidate.explicit and person_named
         display = stdin_name if candidate.path == "-" else candidate.path
         try:
-            _document, resources = load(candidate.path, display, named)
+            if candidate.path.endswith(".py"):
+                from advisor.sources import python_code
+
+                _document, resources = python_code.load(candidate.path, display, named)
+            else:
+                _document, resources = load(candidate.path, display, named)
         except NotRecognized as skipped:
             if named:
                 result.notes.append(f"{display}: {skipped.reason}; skipped")

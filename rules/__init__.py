@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rules.base import Hit, Rule
+from rules.code import ServiceScaledToZeroInCode, StopTaskAfterRunTask
 from rules.containers import MutableImageTag, SecretInEnvironment
 from rules.fargate import (
     AwsvpcHostPortMismatch,
@@ -50,6 +51,8 @@ ALL_RULES: list[Rule] = sorted(
             ServiceStoppedManually,
             JobStoppedByHand,
             RunTaskWithoutManagedTags,
+            StopTaskAfterRunTask,
+            ServiceScaledToZeroInCode,
         )
     ),
     key=lambda rule: rule.code,

@@ -243,8 +243,11 @@ class RunTaskWithoutManagedTags(Rule):
 
     def check(self, resource: Any) -> Iterator[Hit]:
         data = resource.data
-        if data.get("enableECSManagedTags") is True:
-            return
+        from advisor.placeholders import has_placeholder
+
+        tagged = data.get("enableECSManagedTags")
+        if tagged is True or has_placeholder(tagged):
+            return  # tagged, or decided by a value the code computes
         calls = data.get("calls", 1)
         plural = "call" if calls == 1 else "calls"
         message = (

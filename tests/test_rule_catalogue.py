@@ -29,6 +29,9 @@ def test_rule_is_fully_documented(code):
     for field in ("summary", "rationale", "example", "fixed", "fix"):
         assert getattr(rule, field).strip(), f"{code} has no {field}"
     for text in (rule.example, rule.fixed):
+        if "python-code" in rule.applies_to:
+            compile(text, f"{code}.py", "exec")
+            continue
         for line in text.splitlines() if rule.code.startswith("ECS6") else [text]:
             json.loads(line)
 
@@ -47,7 +50,8 @@ def _names(rule, text: str, folder) -> list[str]:
         result = run_history([str(path)], Settings(), HistorySettings())
         assert not result.errors, [str(e) for e in result.errors]
         return [f.name for f in result.findings]
-    return [f.name for f in folder_linter(folder).findings(text, name="example.json")]
+    name = "example.py" if "python-code" in rule.applies_to else "example.json"
+    return [f.name for f in folder_linter(folder).findings(text, name=name)]
 
 
 def folder_linter(folder):

@@ -53,7 +53,8 @@ def _evidence_lines(finding: object) -> str:
         )
     if evidence.get("arn"):
         lines.append(evidence["arn"])
-    lines.append("events: " + ", ".join(evidence.get("event_ids", [])))
+    if evidence.get("event_ids"):
+        lines.append("events: " + ", ".join(evidence["event_ids"]))
     cost = finding.cost
     if cost and cost.get("assumptions"):
         a = cost["assumptions"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from advisor.config import is_excluded, is_excluded_name, relative_parts
 from advisor.model import InputError
 
-LINTED_SUFFIXES = (".json",)
+LINTED_SUFFIXES = (".json", ".py")
 
 
 class Candidate:
