@@ -92,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="show what each service costs a month (its task definition must be linted too)",
     )
     lint.add_argument("--region", help="prices for --cost (default: AWS_REGION, then us-east-1)")
+    lint.add_argument("--fix", action="store_true", help="apply the safe fixes (see 'explain')")
+    lint.add_argument(
+        "--diff", action="store_true", help="with --fix: print the changes, write nothing"
+    )
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
@@ -205,6 +209,21 @@ def run_lint(args: argparse.Namespace) -> int:
     settings = _settings(args)
     # pre-commit names every JSON file in a change: those are not files a person chose.
     person_named = not os.environ.get("PRE_COMMIT")
+    if args.diff and not args.fix:
+        raise ConfigError("--diff goes with --fix")
+    if args.fix:
+        from advisor.atomic import write_text
+        from advisor.fix import fixed_files, unified_diff
+
+        changes = fixed_files(args.paths, settings, person_named)
+        if args.diff:
+            for path, old, new in changes:
+                sys.stdout.write(unified_diff(path, old, new))
+            return 1 if changes else 0
+        for path, _old, new in changes:
+            write_text(path, new)
+        if changes:
+            print(f"ecs-advisor: fixed {len(changes)} file(s)", file=sys.stderr)
     cost_region = None
     if args.cost:
         from advisor.cost.command import default_region

@@ -90,6 +90,10 @@ class PositionIndex:
     def has(self, pointer: str) -> bool:
         return pointer in self._offsets
 
+    def offset(self, pointer: str) -> int | None:
+        """The character offset of a pointer's key (or value), for edits."""
+        return self._offsets.get(pointer)
+
     def position(self, pointer: str) -> tuple[int, int]:
         """Line and column of the pointer, or of its nearest ancestor that exists."""
         while pointer not in self._offsets and pointer:

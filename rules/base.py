@@ -47,6 +47,7 @@ class Rule:
     example: ClassVar[str]  # a document that triggers the rule
     fixed: ClassVar[str]  # the same document, fixed
     fix: ClassVar[str]
+    fix_safety: ClassVar[str] = "no automatic fix"  # or what --fix does, and why it is safe
 
     def check(self, resource: Any) -> Iterable[Hit]:
         raise NotImplementedError
@@ -66,6 +67,7 @@ class Rule:
             "example": cls.example,
             "fixed": cls.fixed,
             "fix": cls.fix,
+            "fix_safety": cls.fix_safety,
         }
 
 

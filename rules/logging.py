@@ -81,6 +81,7 @@ class MissingLogConfiguration(Rule):
 
 
 class AwslogsMissingStreamPrefix(Rule):
+    fix_safety = 'Safe: lint --fix adds "awslogs-stream-prefix" set to the container name, one inserted line; it changes only how the log streams are named.'
     code = "ECS202"
     name = "awslogs-missing-stream-prefix"
     severity = WARNING

@@ -26,6 +26,7 @@ def _service(tags: str) -> str:
 
 
 class ServiceWithoutManagedTags(Rule):
+    fix_safety = 'Safe: lint --fix adds "enableECSManagedTags": true to a create-service file (one inserted line); tags change no behaviour, only what the bill can tell.'
     code = "ECS501"
     name = "service-without-managed-tags"
     severity = WARNING
@@ -57,6 +58,7 @@ class ServiceWithoutManagedTags(Rule):
 
 
 class ServiceTagsNotPropagated(Rule):
+    fix_safety = 'Safe: lint --fix adds "propagateTags": "SERVICE" to a create-service file (one inserted line).'
     code = "ECS502"
     name = "service-tags-not-propagated"
     severity = WARNING

@@ -153,9 +153,11 @@ def env(tmp_path: Path) -> dict[str, str]:
     return environ
 
 
-def _try_repo(project: Path, env: dict[str, str], pre_commit: str) -> subprocess.CompletedProcess:
+def _try_repo(
+    project: Path, env: dict[str, str], pre_commit: str, hook: str = HOOK_ID
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [pre_commit, "try-repo", str(REPO_ROOT), HOOK_ID, "--all-files", "--color", "never"],
+        [pre_commit, "try-repo", str(REPO_ROOT), hook, "--all-files", "--color", "never"],
         cwd=project,
         env=env,
         capture_output=True,
@@ -227,3 +229,25 @@ def test_pre_commit_hook_passes_clean_repo_and_fails_bad_task_definition(
     assert "Fargate requires it" in output, _show(failing)
     # The good file, package.json and the commented tsconfig.json cause neither findings nor errors.
     assert "ecs-advisor: error:" not in output, _show(failing)
+
+
+def test_python_hook_flags_ecs_code_and_ignores_other_python(
+    tmp_path: Path, tools: tuple[str, str], env: dict[str, str]
+) -> None:
+    git, pre_commit = tools
+    project = tmp_path / "project"
+    project.mkdir()
+    _git(project, "init", "-q", env=env, git=git)
+    (project / "util.py").write_text("def run_task(x):\n    return x\n", encoding="utf-8")
+    (project / "jobs.py").write_text(
+        'import boto3\n\necs = boto3.client("ecs")\necs.update_service(service="report", desiredCount=0)\n',
+        encoding="utf-8",
+    )
+    _git(project, "add", "util.py", "jobs.py", env=env, git=git)
+    result = _try_repo(project, env, pre_commit, hook="ecs-advisor-python")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, _show(result)
+    assert "jobs.py:4:" in output and "service-scaled-to-zero-in-code" in output, _show(result)
+    assert "util.py" not in output.split("Using config")[-1].split("ecs-advisor (Python)")[-1], (
+        _show(result)
+    )

@@ -60,5 +60,8 @@ def render_explanation(rule: Rule) -> str:
         "",
         "What to do",
         _paragraph(rule.fix),
+        "",
+        "Fix safety",
+        _paragraph(rule.fix_safety),
     ]
     return "\n".join(sections) + "\n"
