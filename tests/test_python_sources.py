@@ -180,3 +180,47 @@ def test_a_python_syntax_error_is_one_line(cli, tmp_path):
 def test_pre_commit_hook_for_python_is_declared():
     hooks = (REPO / ".pre-commit-hooks.yaml").read_text()
     assert "id: ecs-advisor-python" in hooks and "types: [python]" in hooks
+
+
+LAMBDA = '''
+import json
+import os
+
+from boto3 import client
+
+ECS = client("ecs")
+CLUSTER = os.environ["CLUSTER"]
+
+
+def handler(event, context):
+    """Started by an S3 upload: one task per file."""
+    for record in event["Records"]:
+        ECS.run_task(
+            cluster=CLUSTER,
+            taskDefinition="ingest",
+            launchType="FARGATE",
+            overrides={"containerOverrides": [{"name": "ingest", "environment": [
+                {"name": "KEY", "value": record["s3"]["object"]["key"]}]}]},
+        )
+    return {"statusCode": 200, "body": json.dumps("ok")}
+'''
+
+AIRFLOW = """
+from airflow import DAG
+from airflow.providers.amazon.aws.operators.ecs import EcsRunTaskOperator
+
+with DAG("nightly") as dag:
+    run = EcsRunTaskOperator(task_id="report", cluster="prod", task_definition="report:4", overrides={})
+    run.run_task()  # an operator, not an ECS client
+"""
+
+
+def test_a_lambda_handler_with_an_imported_client(linter):
+    results = found(linter, LAMBDA, "handler.py")
+    assert [(name, line) for name, line, _ in results] == [
+        ("run-task-without-managed-tags", line_of(LAMBDA, "ECS.run_task("))
+    ]
+
+
+def test_an_airflow_dag_is_not_boto3(linter):
+    assert linter.codes(textwrap.dedent(AIRFLOW), name="dag.py") == []

@@ -31,11 +31,15 @@ def _string(node: Any) -> str | None:
     return node.evaluated_value if isinstance(node, cst.SimpleString) else None
 
 
-def _is_ecs_client_call(node: Any) -> bool:
-    """``boto3.client("ecs")``, ``session.client("ecs", ...)``, ``boto3.Session().client(...)``."""
-    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)):
+def _is_ecs_client_call(node: Any, client_names: frozenset[str] = frozenset()) -> bool:
+    """``boto3.client("ecs")``, ``session.client("ecs", ...)``, ``boto3.Session().client(...)``,
+    or ``client("ecs")`` after ``from boto3 import client``."""
+    if not isinstance(node, cst.Call) or not node.args:
         return False
-    if node.func.attr.value != "client" or not node.args:
+    if isinstance(node.func, cst.Attribute):
+        if node.func.attr.value != "client":
+            return False
+    elif not (isinstance(node.func, cst.Name) and node.func.value in client_names):
         return False
     first = node.args[0]
     if first.keyword is None or first.keyword.value == "service_name":
@@ -62,6 +66,7 @@ class _Collector(cst.CSTVisitor):
         self.class_attrs: list[set[str]] = []
         self.ecs_modules: set[str] = set()  # names bound to aws_cdk.aws_ecs
         self.cdk_names: dict[str, str] = {}  # FargateService imported by name -> its class
+        self.client_functions: frozenset[str] = frozenset()  # `from boto3 import client`
         self.code: dict[str, CodeResource] = {}
         self.resources: list[Any] = []
         self.task_definitions: dict[str, CodeTaskDefinition] = {}  # variable -> CDK definition
@@ -100,7 +105,9 @@ class _Collector(cst.CSTVisitor):
         for alias in node.names:
             name = alias.name.value if isinstance(alias.name, cst.Name) else ""
             bound = alias.asname.name.value if alias.asname else name
-            if source == "aws_cdk" and name == "aws_ecs":
+            if source == "boto3" and name == "client":
+                self.client_functions = self.client_functions | {bound}
+            elif source == "aws_cdk" and name == "aws_ecs":
                 self.ecs_modules.add(bound)
             elif source == "aws_cdk.aws_ecs" and (
                 name in CDK_SERVICES or name in CDK_TASK_DEFINITIONS
@@ -128,7 +135,7 @@ class _Collector(cst.CSTVisitor):
     # --- what names hold ---------------------------------------------------------------
 
     def _is_client(self, node: Any) -> bool:
-        if _is_ecs_client_call(node):
+        if _is_ecs_client_call(node, self.client_functions):
             return True
         if isinstance(node, cst.Name):
             for scope in reversed(self.scopes):
@@ -162,7 +169,7 @@ class _Collector(cst.CSTVisitor):
 
     def _bind(self, target: Any, value: Any) -> None:
         scope = self.scopes[-1]
-        client = _is_ecs_client_call(value) or self._is_client(value)
+        client = self._is_client(value)
         if isinstance(target, cst.Name):
             name = target.value
             if client:
