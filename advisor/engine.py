@@ -154,6 +154,9 @@ def lint_paths(
         except OSError as exc:
             result.errors.append(InputError(display, f"cannot read: {exc.strerror}"))
             continue
+        except RecursionError:
+            result.errors.append(InputError(display, "nested too deeply to read"))
+            continue
         result.files_checked += 1
         result.findings.extend(check_resources(resources, rules))
         if cost_region is not None:

@@ -65,6 +65,9 @@ def _json_edits(document: Any, findings: list[Any], resources: list[Any]) -> lis
             container_pointer = pointer.rsplit("/logConfiguration", 1)[0]
             container = _at(document.data, container_pointer)
             name = container.get("name") if isinstance(container, dict) else None
+            options = _at(document.data, pointer)
+            if not isinstance(options, dict) or "awslogs-stream-prefix" in options:
+                continue  # null options, or an empty prefix someone set: for a person to decide
             if not isinstance(name, str) or index.offset(pointer) is None:
                 continue
             brace = _object_start(text, text.index(":", index.offset(pointer)))
@@ -105,6 +108,15 @@ def _python_fix(document: Any, findings: list[Any]) -> str | None:
             start = self.get_metadata(PositionProvider, original).start
             if (start.line, start.column + 1) not in targets or not updated.args:
                 return updated
+            # A chained call starts where run_task does: only the run_task call itself is ours.
+            if not (
+                isinstance(original.func, cst.Attribute) and original.func.attr.value == "run_task"
+            ):
+                return updated
+            call_code = module.code_for_node(original)
+            last_value = module.code_for_node(original.args[-1].value)
+            if "#" in call_code[call_code.rfind(last_value) + len(last_value) :]:
+                return updated  # a comment after the last argument: leave the layout to a person
             present = {a.keyword.value for a in updated.args if a.keyword is not None}
             if any(a.star == "**" for a in updated.args) or "enableECSManagedTags" in present:
                 return updated
@@ -171,7 +183,9 @@ def fixed_files(
         else:
             new = _apply(document.text, _json_edits(document, findings, resources))
         if new is not None and new != document.text:
-            changes.append((path, document.text, new))
+            with open(path, "rb") as handle:
+                bom = "\ufeff" if handle.read(3) == b"\xef\xbb\xbf" else ""
+            changes.append((path, bom + document.text, bom + new))
     return changes
 
 

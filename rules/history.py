@@ -211,7 +211,7 @@ class JobStoppedByHand(Rule):
 
 
 class RunTaskWithoutManagedTags(Rule):
-    fix_safety = 'Safe in Python code: lint --fix adds enableECSManagedTags=True, propagateTags="TASK_DEFINITION" to the run_task call with libcst, keeping layout and comments; calls with **kwargs are left alone. History cannot be fixed.'
+    fix_safety = 'Safe in Python code: lint --fix adds enableECSManagedTags=True, propagateTags="TASK_DEFINITION" to the run_task call with libcst, keeping layout and comments; calls with **kwargs, an explicit enableECSManagedTags=False, or a comment after the last argument are left for a person. History cannot be fixed.'
     code = "ECS603"
     name = "run-task-without-managed-tags"
     severity = INFO

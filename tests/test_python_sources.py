@@ -170,11 +170,12 @@ def test_files_without_ecs_are_not_parsed_and_libcst_is_not_imported(tmp_path):
 
 
 def test_a_python_syntax_error_is_one_line(cli, tmp_path):
-    (tmp_path / "broken.py").write_text("import boto3\necs = boto3.client('ecs')\ndef f(:\n")
-    code, _, err = cli("lint", "broken.py")
-    assert (
-        code == 2 and "broken.py:3:" in err and "invalid Python" in err and "Traceback" not in err
+    (tmp_path / "broken.py").write_text(
+        "import boto3\necs = boto3.client('ecs')\ndef f(:\n    ecs.run_task()\n"
     )
+    code, _, err = cli("lint", "broken.py")
+    assert code == 2 and "broken.py:" in err and "invalid Python" in err and "Traceback" not in err
+    assert err.count("\n") == 1
 
 
 def test_pre_commit_hook_for_python_is_declared():
@@ -224,3 +225,48 @@ def test_a_lambda_handler_with_an_imported_client(linter):
 
 def test_an_airflow_dag_is_not_boto3(linter):
     assert linter.codes(textwrap.dedent(AIRFLOW), name="dag.py") == []
+
+
+def test_reviewed_cases(linter, tmp_path, cli):
+    """Parameters and loop names hide module clients; rebinding ends a run result; the
+    usual stop loop is caught; chained calls are not rewritten by --fix."""
+    text = textwrap.dedent("""
+        import boto3
+
+        ecs = boto3.client("ecs")
+
+
+        def submit(ecs, name):
+            return ecs.run_task(name, cluster="x")  # a parameter: a Celery app, not ECS
+
+
+        def rebinding():
+            resp = ecs.run_task(taskDefinition="a:1", enableECSManagedTags=True)
+            resp = ecs.list_tasks(cluster="x")
+            ecs.stop_task(cluster="x", task=resp["taskArns"][0])
+
+
+        def babysit():
+            resp = ecs.run_task(taskDefinition="b:1", enableECSManagedTags=True)
+            for task in resp["tasks"]:
+                ecs.stop_task(cluster="x", task=task["taskArn"])
+
+
+        def chained():
+            return ecs.run_task(taskDefinition="c:1").get("tasks", [])
+    """)
+    names = sorted(name for name, _, _ in found(linter, text, "jobs.py"))
+    assert names == ["run-task-without-managed-tags", "stop-task-after-run-task"]
+    path = tmp_path / "jobs.py"
+    cli("lint", "--fix", "jobs.py")
+    fixed = path.read_text()
+    assert (
+        '.get("tasks", [])' in fixed and 'taskDefinition="c:1", enableECSManagedTags=True' in fixed
+    )
+    compile(fixed, "jobs.py", "exec")
+
+
+def test_empty_and_unrelated_python_named_explicitly(cli, tmp_path):
+    (tmp_path / "__init__.py").write_text("")
+    code, _, err = cli("lint", "__init__.py")
+    assert code == 0 and "JSON" not in err

@@ -23,6 +23,10 @@ from advisor.model import InputError, Location, Service, TaskDefinition
 from advisor.sources.json_files import InputFailure, NotRecognized
 
 _MENTIONS_ECS = re.compile(r"""["']ecs["']|aws_ecs""")
+# ... and calls something the rules read: only such files are parsed.
+_MENTIONS_CALLS = re.compile(
+    r"run_task|stop_task|update_service|TaskDefinition|FargateService|Ec2Service"
+)
 CDK_TASK_DEFINITIONS = {"FargateTaskDefinition": "FARGATE", "Ec2TaskDefinition": "EC2"}
 CDK_SERVICES = {"FargateService", "Ec2Service"}
 
@@ -170,24 +174,39 @@ def literal(node: Any, module: Any) -> Any:
 
 
 def load(path: str, display: str, named: bool) -> tuple[PythonDocument, list[Any]]:
-    from advisor.sources.json_files import decode
-
     with open(path, "rb") as handle:
-        text = decode(handle.read(), display, named)
-    if not _MENTIONS_ECS.search(text):
+        raw = handle.read()
+    if b"\x00" in raw[:8192]:
+        if named:
+            raise InputFailure(InputError(display, "binary file: expected Python source"))
+        raise NotRecognized("binary")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise NotRecognized("not UTF-8 Python source") from None
+    if not _MENTIONS_ECS.search(text) or not _MENTIONS_CALLS.search(text):
         raise NotRecognized("no ECS calls")
     import libcst as cst
 
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
+        where = re.search(r"error at (\d+):(\d+)", str(exc))  # the position libcst's message names
+        line, column = (
+            (int(where[1]), int(where[2])) if where else (exc.editor_line, exc.editor_column)
+        )
         raise InputFailure(
-            InputError(display, f"invalid Python: {exc.message}", exc.raw_line, exc.raw_column + 1)
+            InputError(display, f"invalid Python: {exc.message}", line, column)
         ) from None
+    except RecursionError:
+        raise InputFailure(InputError(display, "Python nested too deeply for the parser")) from None
     from advisor.sources.python_visitor import collect
 
     document = PythonDocument(display, text)
-    resources = collect(module, document)
+    try:
+        resources = collect(module, document)
+    except RecursionError:
+        raise InputFailure(InputError(display, "Python nested too deeply for the parser")) from None
     if not resources:
         raise NotRecognized("no ECS calls")
     return document, resources

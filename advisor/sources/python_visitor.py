@@ -123,7 +123,28 @@ class _Collector(cst.CSTVisitor):
         self.class_attrs.pop()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.scopes.append(_Scope(node.name.value, "function"))
+        scope = _Scope(node.name.value, "function")
+        params = node.params
+        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+            scope.other.add(param.name.value)  # a parameter hides a module-level client
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                scope.other.add(star.name.value)
+        self.scopes.append(scope)
+
+    def visit_For(self, node: cst.For) -> None:
+        derived = self._base_is_run_result(node.iter)
+        for name in _target_names(node.target):
+            self.scopes[-1].clients.discard(name)
+            self.scopes[-1].other.add(name)
+            if derived:  # for task in response["tasks"]: ...
+                self.scopes[-1].run_results.add(name)
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            for name in _target_names(node.asname.name):
+                self.scopes[-1].clients.discard(name)
+                self.scopes[-1].other.add(name)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.scopes.pop()
@@ -155,9 +176,22 @@ class _Collector(cst.CSTVisitor):
             return node.attr.value in self.class_attrs[-1]
         return False
 
+    def _base_is_run_result(self, node: Any) -> bool:
+        """Whether an expression is what run_task returned, or a part of it
+        (``response["tasks"][0]["taskArn"]``, ``response.get("tasks")``, ``task["taskArn"]``)."""
+        while True:
+            if isinstance(node, cst.Subscript | cst.Attribute):
+                node = node.value
+            elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+                node = node.func.value
+            else:
+                break
+        return isinstance(node, cst.Name) and any(node.value in s.run_results for s in self.scopes)
+
     def _mentions_run_result(self, node: Any) -> bool:
-        names = {n.value for n in _names_in(node)}
-        return any(names & scope.run_results for scope in self.scopes)
+        if isinstance(node, cst.List | cst.Tuple):
+            return any(self._base_is_run_result(e.value) for e in node.elements)
+        return self._base_is_run_result(node)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -180,6 +214,8 @@ class _Collector(cst.CSTVisitor):
                 scope.other.add(name)
             if self._is_ecs_call(value, "run_task") or self._mentions_run_result(value):
                 scope.run_results.add(name)
+            else:
+                scope.run_results.discard(name)  # rebound to something else
             if isinstance(value, cst.Call) and self._cdk_class(value) in CDK_TASK_DEFINITIONS:
                 self._pending_task_definition = name
         elif (
@@ -340,6 +376,14 @@ class _Collector(cst.CSTVisitor):
             elif spread:
                 data[api_name] = "${**kwargs}"
         self.resources.append(CodeService(self.document, pointer, data, "", wrapped=True))
+
+
+def _target_names(node: Any) -> list[str]:
+    if isinstance(node, cst.Name):
+        return [node.value]
+    if isinstance(node, cst.Tuple | cst.List):
+        return [n for e in node.elements for n in _target_names(e.value)]
+    return []
 
 
 def _names_in(node: Any) -> list[cst.Name]:
