@@ -33,7 +33,8 @@ def _insert_member(text: str, brace: int, key: str, value: Any) -> tuple[int, st
     """(offset, text) that adds ``"key": value`` as the object's first member."""
     match = _FIRST_MEMBER.match(text, brace)
     spacing = match.group(1) if match else ""
-    member = f"{json.dumps(key)}: {json.dumps(value)}"
+    colon = ": " if spacing else ":"  # a minified file stays minified
+    member = f"{json.dumps(key)}{colon}{json.dumps(value, ensure_ascii=False)}"
     if match and match.group(2) == "}":  # an empty object
         return brace + 1, member
     return brace + 1, f"{spacing}{member},"
