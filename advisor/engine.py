@@ -6,6 +6,7 @@ an input error and the run goes on with the others.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -118,6 +119,18 @@ def check_resources(resources: Iterable[Resource], rules: list[Rule]) -> list[Fi
     return findings
 
 
+def _is_python_script(path: str) -> bool:
+    """An extensionless script with a python shebang (pre-commit's types: [python] passes those)."""
+    if path == "-" or os.path.splitext(path)[1]:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(200)
+    except OSError:
+        return False
+    return first.startswith(b"#!") and b"python" in first
+
+
 def lint_paths(
     paths: list[str],
     settings: Settings,
@@ -138,7 +151,7 @@ def lint_paths(
         named = candidate.explicit and person_named
         display = stdin_name if candidate.path == "-" else candidate.path
         try:
-            if candidate.path.endswith(".py"):
+            if candidate.path.endswith(".py") or _is_python_script(candidate.path):
                 from advisor.sources import python_code
 
                 _document, resources = python_code.load(candidate.path, display, named)

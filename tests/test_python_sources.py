@@ -270,3 +270,29 @@ def test_empty_and_unrelated_python_named_explicitly(cli, tmp_path):
     (tmp_path / "__init__.py").write_text("")
     code, _, err = cli("lint", "__init__.py")
     assert code == 0 and "JSON" not in err
+
+
+def test_cdk_import_styles_and_scripts_without_an_extension(linter, tmp_path, cli):
+    text = textwrap.dedent(
+        """
+        import aws_cdk as cdk
+        import aws_cdk.aws_ecs
+
+
+        def build(stack):
+            cdk.aws_ecs.FargateTaskDefinition(stack, "A", cpu=256, memory_limit_mib=4096)
+            aws_cdk.aws_ecs.FargateService(stack, "S", task_definition=None)
+        """
+    )
+    names = sorted(name for name, _, _ in found(linter, text, "stack.py"))
+    assert names == [
+        "invalid-fargate-size",
+        "service-tags-not-propagated",
+        "service-without-managed-tags",
+    ]
+    script = tmp_path / "nightly"
+    script.write_text(
+        '#!/usr/bin/env python3\nimport boto3\nboto3.client("ecs").update_service(service="r", desiredCount=0)\n'
+    )
+    code, out, _ = cli("lint", "nightly")
+    assert code == 1 and "nightly:3:" in out and "service-scaled-to-zero-in-code" in out

@@ -67,6 +67,7 @@ class _Collector(cst.CSTVisitor):
         self.ecs_modules: set[str] = set()  # names bound to aws_cdk.aws_ecs
         self.cdk_names: dict[str, str] = {}  # FargateService imported by name -> its class
         self.client_functions: frozenset[str] = frozenset()  # `from boto3 import client`
+        self.cdk_roots: set[str] = set()  # names bound to aws_cdk itself (import aws_cdk as cdk)
         self.code: dict[str, CodeResource] = {}
         self.resources: list[Any] = []
         self.task_definitions: dict[str, CodeTaskDefinition] = {}  # variable -> CDK definition
@@ -95,8 +96,11 @@ class _Collector(cst.CSTVisitor):
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             dotted = self.module.code_for_node(alias.name)
+            bound = alias.asname.name.value if alias.asname else dotted
             if dotted == "aws_cdk.aws_ecs":
-                self.ecs_modules.add(alias.asname.name.value if alias.asname else dotted)
+                self.ecs_modules.add(bound)
+            elif dotted == "aws_cdk":
+                self.cdk_roots.add(bound)
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         source = self.module.code_for_node(node.module) if node.module else ""
@@ -238,12 +242,12 @@ class _Collector(cst.CSTVisitor):
 
     def _cdk_class(self, node: cst.Call) -> str | None:
         func = node.func
-        if (
-            isinstance(func, cst.Attribute)
-            and isinstance(func.value, cst.Name)
-            and func.value.value in self.ecs_modules
-        ):
-            return func.attr.value
+        if isinstance(func, cst.Attribute):
+            owner = self.module.code_for_node(func.value)  # ecs, aws_cdk.aws_ecs, cdk.aws_ecs
+            if owner in self.ecs_modules or (
+                owner.endswith(".aws_ecs") and owner.split(".")[0] in self.cdk_roots
+            ):
+                return func.attr.value
         if isinstance(func, cst.Name):
             return self.cdk_names.get(func.value)
         return None
