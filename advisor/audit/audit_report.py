@@ -122,10 +122,6 @@ def write(result: Any, fmt: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    write_atomically(output, text)
-
-
-def write_atomically(path: str, text: str) -> None:
     from advisor.atomic import write_text
 
-    write_text(path, text)
+    write_text(output, text)

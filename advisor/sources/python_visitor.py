@@ -390,17 +390,6 @@ def _target_names(node: Any) -> list[str]:
     return []
 
 
-def _names_in(node: Any) -> list[cst.Name]:
-    found: list[cst.Name] = []
-
-    class Names(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.append(name)
-
-    node.visit(Names())
-    return found
-
-
 def collect(module: cst.Module, document: PythonDocument) -> list[Any]:
     collector = _Collector(module, document)
     collector._pending_task_definition = None
