@@ -90,10 +90,7 @@ def select_rules(select: list[str] | None, ignore: list[str]) -> list[Rule]:
 def settings_rules(settings: Settings) -> list[Rule]:
     """select + extend-select, minus ignore + extend-ignore."""
     select = None if settings.select is None else [*settings.select, *settings.extend_select]
-    chosen = select_rules(select, [*settings.ignore, *settings.extend_ignore])
-    if settings.select is None and settings.extend_select:
-        return chosen  # everything is selected already
-    return chosen
+    return select_rules(select, [*settings.ignore, *settings.extend_ignore])
 
 
 def check_resources(resources: Iterable[Resource], rules: list[Rule]) -> list[Finding]:

@@ -84,6 +84,34 @@ def seed(desired: int = 1, image: str = "nginx:latest", tags: bool = False) -> d
     return definition
 
 
+def recent_stops(every_days: int, minutes: int, count: int = 3) -> list[dict]:
+    """A person stopping the report service's task every few days, up to now."""
+    now = dt.datetime.now(dt.UTC)
+    person = ct.sso_user()
+    return [
+        ct.stop_task(
+            person,
+            now - dt.timedelta(days=n * every_days),
+            ct.task_id(),
+            family="report",
+            service="report",
+            started_at=now - dt.timedelta(days=n * every_days, minutes=minutes),
+        )
+        for n in range(count)
+    ]
+
+
+def upload_trail(root, bucket: str = "trail", prefix: str = "") -> None:
+    """The files write_trail made under root, into a moto bucket, keeping their keys."""
+    s3 = boto3.client("s3", region_name=REGION)
+    if bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    for path in root.rglob("*.json.gz"):
+        s3.put_object(
+            Bucket=bucket, Key=prefix + str(path.relative_to(root)), Body=path.read_bytes()
+        )
+
+
 def audit(cli, *args):
     code, out, err = cli("audit", "--region", REGION, "--format", "json", *args)
     return (
@@ -166,19 +194,7 @@ def test_lint_rules_run_on_live_configuration(cli):
 
 def test_history_from_lookup_events_uses_the_live_desired_count(cli, cloudtrail):
     seed(desired=1, image="nginx:1.27.0", tags=True)
-    person = ct.sso_user()
-    now = dt.datetime.now(dt.UTC)
-    stops = [
-        ct.stop_task(
-            person,
-            now - dt.timedelta(days=n * 5),
-            ct.task_id(),
-            family="report",
-            service="report",
-            started_at=now - dt.timedelta(days=n * 5, minutes=30),
-        )
-        for n in range(3)
-    ]
+    stops = recent_stops(every_days=5, minutes=30, count=3)
     cloudtrail["client"] = lookup_client(stops)
     code, report, err = audit(cli)
     assert code == 1, err
@@ -293,28 +309,9 @@ def test_print_iam_policy(cli):
 
 def test_history_from_a_trail_bucket(cli, tmp_path):
     seed(image="nginx:1.27.0", tags=True)
-    now = dt.datetime.now(dt.UTC)
-    person = ct.sso_user()
-    stops = [
-        ct.stop_task(
-            person,
-            now - dt.timedelta(days=n * 3),
-            ct.task_id(),
-            family="report",
-            service="report",
-            started_at=now - dt.timedelta(days=n * 3, minutes=20),
-        )
-        for n in range(3)
-    ]
+    stops = recent_stops(every_days=3, minutes=20, count=3)
     ct.write_trail(tmp_path / "trail", stops, org_id="o-abc123def4")
-    s3 = boto3.client("s3", region_name=REGION)
-    s3.create_bucket(Bucket="trail", CreateBucketConfiguration={"LocationConstraint": REGION})
-    for path in (tmp_path / "trail").rglob("*.json.gz"):
-        s3.put_object(
-            Bucket="trail",
-            Key="logs/" + str(path.relative_to(tmp_path / "trail")),
-            Body=path.read_bytes(),
-        )
+    upload_trail(tmp_path / "trail", prefix="logs/")
     code, report, err = audit(cli, "--cloudtrail", "s3://trail/logs")
     assert code == 1, err
     assert "service-stopped-manually" in {f["name"] for f in report["findings"]}
@@ -387,27 +384,13 @@ def test_options_checked_before_the_run(cli, tmp_path):
 
 def test_a_damaged_trail_object_and_duplicate_layouts(cli, tmp_path):
     seed(image="nginx:1.27.0", tags=True)
-    now = dt.datetime.now(dt.UTC)
-    stops = [
-        ct.stop_task(
-            ct.sso_user(),
-            now - dt.timedelta(days=n * 3),
-            ct.task_id(),
-            family="report",
-            service="report",
-            started_at=now - dt.timedelta(days=n * 3, minutes=20),
-        )
-        for n in range(2)
-    ]
+    stops = recent_stops(every_days=3, minutes=20, count=2)
     ct.write_trail(tmp_path / "a", stops)  # the same records in both layouts
     ct.write_trail(tmp_path / "b", stops, org_id="o-abc123def4")
-    s3 = boto3.client("s3", region_name=REGION)
-    s3.create_bucket(Bucket="trail", CreateBucketConfiguration={"LocationConstraint": REGION})
-    for root in (tmp_path / "a", tmp_path / "b"):
-        for path in root.rglob("*.json.gz"):
-            s3.put_object(Bucket="trail", Key=str(path.relative_to(root)), Body=path.read_bytes())
-    day = now.strftime("%Y/%m/%d")
-    s3.put_object(
+    upload_trail(tmp_path / "a")
+    upload_trail(tmp_path / "b")
+    day = dt.datetime.now(dt.UTC).strftime("%Y/%m/%d")
+    boto3.client("s3", region_name=REGION).put_object(
         Bucket="trail",
         Key=f"AWSLogs/123456789012/CloudTrail/{REGION}/{day}/broken.json.gz",
         Body=b"\x1f\x8bnot gzip",

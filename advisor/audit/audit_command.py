@@ -41,13 +41,6 @@ class AuditResult(LintResult):
         self.unknown: list[str] = []  # what could not be judged, and why
         self.scope = {"accounts": set(), "regions": set(), "services": 0, "task_definitions": 0}
 
-    def exit_code(self, fail_threshold: int | None) -> int:
-        from advisor.model import SEVERITY_RANK
-
-        if fail_threshold is None:
-            return 0
-        return 1 if any(SEVERITY_RANK[f.severity] >= fail_threshold for f in self.findings) else 0
-
 
 def _targets(args: Any) -> list[tuple[str | None, Any]]:
     """(role ARN or None, session) for each account to audit."""

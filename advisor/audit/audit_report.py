@@ -8,7 +8,7 @@ import sys
 from decimal import Decimal
 from typing import Any
 
-from advisor.report.json_report import _json_default
+from advisor.report.json_report import json_default
 
 
 def _summary(result: Any) -> dict[str, Any]:
@@ -39,7 +39,7 @@ def _json(result: Any) -> str:
         "errors": result.audit_errors,
         "summary": _summary(result),
     }
-    return json.dumps(document, indent=2, default=_json_default) + "\n"
+    return json.dumps(document, indent=2, default=json_default) + "\n"
 
 
 def _rows(result: Any) -> list[tuple]:

@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from advisor.cost.estimate import cents, to_cents
-from advisor.report.json_report import _json_default
+from advisor.report.json_report import json_default
 
 
 def render_json(result: dict[str, Any], stream: TextIO) -> None:
-    json.dump(result, stream, indent=2, default=_json_default)
+    json.dump(result, stream, indent=2, default=json_default)
     stream.write("\n")
 
 

@@ -10,7 +10,7 @@ from advisor import __version__
 from advisor.engine import LintResult
 
 
-def _json_default(value: object) -> object:
+def json_default(value: object) -> object:
     if isinstance(value, Decimal):  # money is Decimal; JSON carries it unrounded
         return float(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
@@ -33,5 +33,5 @@ def render(result: LintResult, stream: TextIO) -> None:
             "baselined": getattr(result, "baselined", 0),
         },
     }
-    json.dump(document, stream, indent=2, default=_json_default)
+    json.dump(document, stream, indent=2, default=json_default)
     stream.write("\n")

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from advisor import __version__
 from rules import ALL_RULES
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-
-
-def fingerprint(finding: Any) -> str:
-    """Stable across line moves (see advisor.engine.fingerprint)."""
-    if finding.fingerprint:
-        return finding.fingerprint
-    parts = (finding.code, finding.location.path, finding.resource, finding.location.pointer)
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
 def document(findings: list[Any]) -> dict[str, Any]:
@@ -47,7 +38,7 @@ def document(findings: list[Any]) -> dict[str, Any]:
                     }
                 }
             ],
-            "partialFingerprints": {"ecsAdvisor/v1": fingerprint(f)},
+            "partialFingerprints": {"ecsAdvisor/v1": f.fingerprint},
         }
         for f in findings
     ]
