@@ -211,49 +211,62 @@ def run_lint(args: argparse.Namespace) -> int:
     person_named = not os.environ.get("PRE_COMMIT")
     if args.diff and not args.fix:
         raise ConfigError("--diff goes with --fix")
-    if args.fix:
-        from advisor.atomic import write_text
-        from advisor.fix import fixed_files, unified_diff
-
-        changes = fixed_files(args.paths, settings, person_named)
-        if args.diff:
-            for path, old, new in changes:
-                sys.stdout.write(unified_diff(path, old, new))
-            return 1 if changes else 0
-        for path, _old, new in changes:
-            write_text(path, new)
-        if changes:
-            print(f"ecs-advisor: fixed {len(changes)} file(s)", file=sys.stderr)
-    cost_region = None
     if args.cost:
-        from advisor.cost.command import default_region
-        from advisor.cost.prices import PriceError, PriceTable
+        from advisor.cost.prices import PriceError, PriceTable, default_region
 
-        cost_region = args.region or default_region()
+        settings.cost_region = args.region or default_region()
         try:
-            PriceTable.load().check_region(cost_region)
+            PriceTable.load().check_region(settings.cost_region)
         except PriceError as exc:
             raise ConfigError(str(exc)) from None
-    result = lint_paths(args.paths, settings, person_named, args.stdin_filename, cost_region)
-    return _report(args, result, settings)
+    stdin_source = "python" if args.stdin_filename.endswith(".py") else None
+
+    def lint() -> Any:
+        return lint_paths(args.paths, settings, person_named, args.stdin_filename, stdin_source)
+
+    if args.fix:
+        from advisor import fix
+
+        if "-" in args.paths:
+            raise ConfigError("--fix edits files in place: name the files, not standard input")
+        result = lint()
+        _gate(args, result, settings)
+        changes = fix.fixed_files(result)
+        if args.diff:
+            for path, old, new in changes:
+                sys.stdout.write(fix.unified_diff(path, old, new))
+            for error in result.errors:  # a file that does not parse: not silence
+                print(f"ecs-advisor: error: {error}", file=sys.stderr)
+            return 2 if result.errors else 1 if changes else 0
+        fix.write(changes)
+        if changes:
+            print(f"ecs-advisor: fixed {len(changes)} file(s)", file=sys.stderr)
+    return _report(args, lint(), settings)
+
+
+def _gate(args: argparse.Namespace, result: Any, settings: Settings) -> None:
+    """Per-file ignores, then the baseline: what the report (and --fix) is left with."""
+    from advisor import baseline, gate
+
+    gate.apply_per_file_ignores(result, settings)
+    if args.baseline and not args.update_baseline:
+        result.baselined = baseline.apply(args.baseline, result)
 
 
 def _report(args: argparse.Namespace, result: Any, settings: Settings) -> int:
-    from advisor import baseline, gate
+    from advisor import baseline
     from advisor.report import render
 
-    gate.apply_per_file_ignores(result, settings)
+    if args.update_baseline and not args.baseline:
+        raise ConfigError("--update-baseline needs --baseline FILE")
+    _gate(args, result, settings)
     if args.update_baseline:
-        if not args.baseline:
-            raise ConfigError("--update-baseline needs --baseline FILE")
         baseline.write(args.baseline, result.findings)
         print(
             f"ecs-advisor: wrote {len(result.findings)} findings to {args.baseline}",
             file=sys.stderr,
         )
         return 2 if result.errors else 0
-    if args.baseline:
-        result.baselined = baseline.apply(args.baseline, result)
     for error in result.errors:
         print(f"ecs-advisor: error: {error}", file=sys.stderr)
     for note in result.notes:
@@ -296,33 +309,32 @@ def run_explain(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from advisor.history.run import HistorySettings, run_history
+    from advisor.history.run import run_history
     from advisor.history.timefmt import parse_bound
 
     settings = _settings(args)
     settings.automation_roles += args.automation_role
     settings.human_roles += args.human_role
-    history = HistorySettings()
     for flag, value in (
         ("--min-service-stops", args.min_service_stops),
         ("--min-job-stops", args.min_job_stops),
     ):
         if value is not None and value < 1:
             raise ConfigError(f"{flag} must be at least 1, not {value}")
-    history.min_service_stops = args.min_service_stops or settings.min_service_stops
-    history.min_job_stops = args.min_job_stops or settings.min_job_stops
+    settings.min_service_stops = args.min_service_stops or settings.min_service_stops
+    settings.min_job_stops = args.min_job_stops or settings.min_job_stops
     try:
-        history.since = parse_bound(args.since) if args.since else None
-        history.until = parse_bound(args.until, end_of_day=True) if args.until else None
-        if history.since and history.until and history.since > history.until:
+        settings.since = parse_bound(args.since) if args.since else None
+        settings.until = parse_bound(args.until, end_of_day=True) if args.until else None
+        if settings.since and settings.until and settings.since > settings.until:
             raise ValueError(f"--since {args.since} is after --until {args.until}")
         if args.job_duration:
             from advisor.cost.duration import parse_duration
 
-            history.job_duration = parse_duration(args.job_duration)
+            settings.job_duration = parse_duration(args.job_duration)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
-    result = run_history(args.paths, settings, history, args.task_definitions)
+    result = run_history(args.paths, settings, args.task_definitions)
     return _report(args, result, settings)
 
 
@@ -346,7 +358,6 @@ def run_audit(args: argparse.Namespace) -> int:
     except ImportError:
         raise ConfigError("audit needs the AWS SDK: pip install 'ecs-advisor[aws]'") from None
     from advisor.history.actors import ActorRules
-    from advisor.history.run import HistorySettings
     from advisor.history.timefmt import UTC, parse_bound
 
     settings = _settings(args)
@@ -365,13 +376,8 @@ def run_audit(args: argparse.Namespace) -> int:
         days=90
     ):
         raise ConfigError("--since: LookupEvents keeps 90 days; use --cloudtrail s3://... for more")
-    history = HistorySettings()
-    history.since, history.until = options.since, options.until
-    history.min_service_stops, history.min_job_stops = (
-        settings.min_service_stops,
-        settings.min_job_stops,
-    )
-    result = audit(args, settings, options, history)
+    settings.since, settings.until = options.since, options.until
+    result = audit(args, settings, options)
     for error in result.audit_errors:
         where = " ".join(v for v in (error.get("account"), error.get("region")) if v)
         print(

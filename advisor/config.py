@@ -7,29 +7,19 @@ pyproject.toml without a ``[tool.ecs-advisor]`` table does not count.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.model import SEVERITY_RANK
+from advisor.suggest import suggest
+from rules import check_selectors
+from rules.base import RuleOptions
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from decimal import Decimal
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
-DEFAULT_EXCLUDE = (
-    ".git",
-    ".hg",
-    ".svn",
-    "node_modules",
-    ".venv",
-    "venv",
-    ".tox",
-    ".nox",
-    "__pycache__",
-    ".mypy_cache",
-    ".pytest_cache",
-    ".ruff_cache",
-    ".terraform",
-    "cdk.out",
-)
 _KNOWN_KEYS = {
     "select",
     "ignore",
@@ -66,6 +56,15 @@ class Settings:
         self.extend_ignore: list[str] = []  # added to ignore
         self.per_file_ignores: dict[str, list[str]] = {}  # glob -> selectors
         self.source: Path | None = None  # the configuration file read, if any
+        # History and audit windows, from --since/--until (None: all the records given).
+        self.since: dt.datetime | None = None
+        self.until: dt.datetime | None = None
+        self.job_duration: Decimal | None = None  # --job-duration, seconds; else the median run
+        self.cost_region: str | None = None  # lint --cost: price services in this region
+
+    def rule_options(self) -> RuleOptions:
+        """What the rules may read of the settings."""
+        return RuleOptions(self.min_service_stops, self.min_job_stops, self.job_duration)
 
     def fail_threshold(self) -> int | None:
         """The lowest severity rank that fails the run, or None for never."""
@@ -140,8 +139,6 @@ def load_settings_file(path: Path) -> Settings:
 
 
 def checked_selectors(selectors: list[str], where: str) -> list[str]:
-    from rules import check_selectors
-
     try:
         check_selectors(selectors, where)
     except ValueError as exc:
@@ -155,8 +152,6 @@ def settings_from_table(path: Path, table: dict[str, Any]) -> Settings:
     settings.root = path.parent
     for key, value in table.items():
         if key not in _KNOWN_KEYS:
-            from advisor.schema.validate import suggest
-
             guess = suggest(key, _KNOWN_KEYS)
             hint = f"; did you mean {guess!r}?" if guess else ""
             raise ConfigError(f"{path}: unknown setting {key!r}{hint}")
@@ -195,36 +190,3 @@ def settings_from_table(path: Path, table: dict[str, Any]) -> Settings:
                 raise ConfigError(f"{path}: {key} must be a whole number of at least 1")
             setattr(settings, key.replace("-", "_"), value)
     return settings
-
-
-def relative_parts(path: str, root: Path) -> tuple[str, ...]:
-    """A path's components relative to the configuration's folder (as given, if outside it)."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(root).parts
-    except ValueError:
-        return Path(path).parts
-
-
-def is_excluded_name(name: str, relative: str, patterns: list[str]) -> bool:
-    """Whether one path component (``name``, at ``relative``) is excluded."""
-    if name in DEFAULT_EXCLUDE:
-        return True
-    if not patterns:
-        return False
-    from fnmatch import fnmatch
-
-    return any(fnmatch(name, p) or fnmatch(relative, p.rstrip("/")) for p in patterns)
-
-
-def is_excluded(path: str, patterns: list[str], root: Path) -> bool:
-    """Whether a path, or a folder it sits in, matches a default or configured exclude pattern.
-
-    A pattern matches a base name (``node_modules``, ``*.generated.json``) or a path relative to
-    the configuration's directory (``deploy/legacy``, ``deploy/*/old.json``).
-    """
-    parts = relative_parts(path, root)
-    return any(
-        is_excluded_name(name, "/".join(parts[: depth + 1]), patterns)
-        for depth, name in enumerate(parts)
-    )

@@ -1,30 +1,42 @@
-"""The lint engine: choose the rules, run them over each file's resources, collect findings.
+"""The one pipeline every command runs: sources read, rules judge, money is attached, the gate
+selects.
 
-Sources parse, rules judge, reports print: this module only connects them. A bad file becomes
-an input error and the run goes on with the others.
+    discover -> source.read -> rules -> enrich (money) -> gate (per-file ignores, baseline)
+
+``lint``, ``--fix``, ``history`` and ``audit`` differ only in the sources they read and what
+they do with the result (print it, or apply the fixes of its findings). A bad input becomes an
+input error and the run goes on with the others.
 """
 
 from __future__ import annotations
 
-import os
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 from advisor.config import Settings
 from advisor.model import SEVERITY_RANK, Finding, InputError, Resource
 from advisor.sources.discover import discover
-from advisor.sources.json_files import InputFailure, NotRecognized, load
-from rules import ALL_RULES, Hit, Rule, matches
+from advisor.sources.registry import SourceEntry, for_role
+from advisor.values import text_of
+from rules import ALL_RULES, RULES_BY_KIND, Hit, Rule, RuleOptions, matches
 
 
-class LintResult:
+class Result:
+    """Everything a run found and everything it could not read: what every report prints."""
+
     def __init__(self) -> None:
         self.findings: list[Finding] = []
-        self.errors: list[InputError] = []
-        self.notes: list[str] = []
+        self.errors: list[InputError] = []  # inputs that could not be read or parsed
+        self.notes: list[str] = []  # named inputs that were not ECS configuration
         self.files_checked = 0
-        self.costs: list[dict] = []  # with --cost: each priced service and its monthly figure
+        self.costs: list[dict] = []  # each priced service and its monthly figure
         self.baselined = 0  # findings left out because the baseline holds them
+        self.resources: list[Resource] = []  # what the rules judged (for pricing and fixes)
+        # The audit's: sources that could not be read, what could not be judged, and its scope.
+        self.audit_errors: list[dict[str, str]] = []
+        self.unknown: list[str] = []
+        self.scope: dict[str, Any] | None = None
 
     def exit_code(self, fail_threshold: int | None) -> int:
         if self.errors:
@@ -33,6 +45,37 @@ class LintResult:
             return 0
         failing = any(SEVERITY_RANK[f.severity] >= fail_threshold for f in self.findings)
         return 1 if failing else 0
+
+
+# The name older modules and tests know it by.
+LintResult = Result
+
+
+class ReadContext:
+    """What a source gets besides its files, and where it reports what it could not read."""
+
+    def __init__(self, settings: Settings, result: Result, person_named: bool = True) -> None:
+        self.settings = settings
+        self.result = result
+        # Named files come from a person, who gets a note for a file that is not ECS
+        # configuration and an error for one that cannot be read. Under pre-commit, which names
+        # every file in a change, they are treated like files found in a folder.
+        self.person_named = person_named
+        self.stdin_name = "-"
+        # --task-definitions for history: family -> (path, task definition data)
+        self.task_definitions: dict[str, tuple[str, dict]] = {}
+
+    def display(self, path: str) -> str:
+        return self.stdin_name if path == "-" else path
+
+    def error(self, error: InputError) -> None:
+        self.result.errors.append(error)
+
+    def note(self, text: str) -> None:
+        self.result.notes.append(text)
+
+    def checked(self) -> None:
+        self.result.files_checked += 1
 
 
 def stable_pointer(data: object, pointer: str) -> str:
@@ -46,9 +89,9 @@ def stable_pointer(data: object, pointer: str) -> str:
             item = data[int(key)]
             name = next(
                 (
-                    item[k]
+                    text_of(item.get(k))
                     for k in ("name", "serviceName", "family")
-                    if isinstance(item, dict) and isinstance(item.get(k), str)
+                    if isinstance(item, dict) and text_of(item.get(k)) is not None
                 ),
                 None,
             )
@@ -64,18 +107,11 @@ def fingerprint(code: str, resource: Any, pointer: str) -> str:
     """A finding's identity for baselines and code scanning: never its line number. Files: the
     rule, the file, the resource and the stable pointer. Histories and live resources: the rule
     and the resource (their evidence moves on as new events arrive)."""
-    import hashlib
-
     document = resource.document
-    data = getattr(document, "data", None)
-    path = getattr(document, "path", "")
-    if data is None or not isinstance(path, str):
-        parts = (
-            code,
-            path if isinstance(path, str) else "",
-            resource.label,
-            getattr(resource, "arn", ""),
-        )
+    data = document.data
+    path = document.path
+    if data is None or document.from_api:
+        parts = (code, path, resource.label, getattr(resource, "arn", ""))
     else:
         parts = (code, path, resource.label, stable_pointer(data, pointer))
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
@@ -93,13 +129,17 @@ def settings_rules(settings: Settings) -> list[Rule]:
     return select_rules(select, [*settings.ignore, *settings.extend_ignore])
 
 
-def check_resources(resources: Iterable[Resource], rules: list[Rule]) -> list[Finding]:
+def check_resources(
+    resources: Iterable[Resource], rules: list[Rule], options: RuleOptions | None = None
+) -> list[Finding]:
     """Run the rules; then locate all hits of a document in one scan of its text."""
+    options = options or RuleOptions()
+    enabled = {id(rule) for rule in rules}
     pending: list[tuple[Rule, Hit, Resource]] = []
     for resource in resources:
-        for rule in rules:
-            if rule.applies(resource):
-                pending.extend((rule, hit, resource) for hit in rule.check(resource))
+        for rule in RULES_BY_KIND[resource.kind]:
+            if id(rule) in enabled:
+                pending.extend((rule, hit, resource) for hit in rule.check(resource, options))
     findings = []
     by_document: dict[int, list[tuple[Rule, Hit, Resource]]] = {}
     for item in pending:
@@ -110,22 +150,35 @@ def check_resources(resources: Iterable[Resource], rules: list[Rule]) -> list[Fi
         for (rule, hit, resource), location in zip(items, locations, strict=True):
             severity = hit.severity or rule.severity
             finding = Finding(rule.code, rule.name, severity, hit.message, location, resource.label)
-            finding.evidence, finding.cost = hit.evidence, hit.cost
+            finding.evidence, finding.fix, finding.subject = hit.evidence, hit.fix, resource
             finding.fingerprint = fingerprint(rule.code, resource, hit.pointer)
             findings.append(finding)
     return findings
 
 
-def _is_python_script(path: str) -> bool:
-    """An extensionless script with a python shebang (pre-commit's types: [python] passes those)."""
-    if path == "-" or os.path.splitext(path)[1]:
-        return False
-    try:
-        with open(path, "rb") as handle:
-            first = handle.readline(200)
-    except OSError:
-        return False
-    return first.startswith(b"#!") and b"python" in first
+def read(
+    paths: list[str], role: str, context: ReadContext, stdin_source: str | None = None
+) -> list[Resource]:
+    """Every resource the sources of ``role`` find under ``paths``, in discovery order."""
+    settings = context.settings
+    sources = for_role(role)
+    by_source: dict[str, tuple[SourceEntry, list[Any]]] = {}
+    for candidate in discover(
+        paths, sources, settings.exclude, settings.root, context.result.errors, stdin_source
+    ):
+        by_source.setdefault(candidate.source.name, (candidate.source, []))[1].append(candidate)
+    resources: list[Resource] = []
+    for entry, candidates in by_source.values():
+        resources.extend(entry.read(candidates, context))
+    return resources
+
+
+def judge(result: Result, resources: list[Resource], settings: Settings) -> None:
+    """The rules of the settings' selection on the resources, into the result."""
+    result.resources.extend(resources)
+    result.findings.extend(
+        check_resources(resources, settings_rules(settings), settings.rule_options())
+    )
 
 
 def lint_paths(
@@ -133,69 +186,17 @@ def lint_paths(
     settings: Settings,
     person_named: bool = True,
     stdin_name: str = "-",
-    cost_region: str | None = None,
-) -> LintResult:
-    """Lint files and folders; ``-`` reads standard input (reported as ``stdin_name``).
+    stdin_source: str | None = None,
+) -> Result:
+    """Lint files and folders; ``-`` reads standard input (reported as ``stdin_name``)."""
+    result = Result()
+    context = ReadContext(settings, result, person_named)
+    context.stdin_name = stdin_name
+    judge(result, read(paths, "config", context, stdin_source), settings)
+    if settings.cost_region is not None:
+        from advisor.enrich import Pricing, price_services
 
-    ``person_named``: the named files come from a person, who gets a note for a file that is
-    not ECS configuration and an error for one that cannot be read. Under pre-commit, which
-    names every JSON file in a change, they are treated like files found in a folder.
-    """
-    rules = settings_rules(settings)
-    result = LintResult()
-    everything: list[Resource] = []  # kept only to price services against task definitions
-    for candidate in discover(paths, settings.exclude, settings.root, result.errors):
-        named = candidate.explicit and person_named
-        display = stdin_name if candidate.path == "-" else candidate.path
-        try:
-            if candidate.path.endswith(".py") or _is_python_script(candidate.path):
-                from advisor.sources import python_code
-
-                _document, resources = python_code.load(candidate.path, display, named)
-            else:
-                _document, resources = load(candidate.path, display, named)
-        except NotRecognized as skipped:
-            if named:
-                result.notes.append(f"{display}: {skipped.reason}; skipped")
-            continue
-        except InputFailure as failure:
-            result.errors.append(failure.error)
-            continue
-        except OSError as exc:
-            result.errors.append(InputError(display, f"cannot read: {exc.strerror}"))
-            continue
-        except RecursionError:
-            result.errors.append(InputError(display, "nested too deeply to read"))
-            continue
-        result.files_checked += 1
-        result.findings.extend(check_resources(resources, rules))
-        if cost_region is not None:
-            everything.extend(resources)
-    if cost_region is not None:
-        _price_services(result, everything, cost_region)
+        pricing = Pricing(settings.cost_region)
+        result.costs = price_services(result.findings, result.resources, pricing)
     result.findings.sort(key=Finding.sort_key)
     return result
-
-
-def _price_services(result: LintResult, resources: list[Resource], region: str) -> None:
-    """Attach monthly costs to services (and their findings) whose task definition was linted."""
-    from advisor.config import ConfigError
-    from advisor.cost.prices import PriceError, PriceTable
-    from advisor.cost.services import service_costs
-
-    try:
-        table = PriceTable.load()
-    except PriceError as exc:
-        raise ConfigError(str(exc)) from None
-    for service, cost in service_costs(resources, region, table):
-        location = service.document.location(service.pointer)
-        result.costs.append(
-            {"resource": service.label, "path": location.path, "line": location.line, **cost}
-        )
-        for finding in result.findings:
-            inside = (
-                finding.location.pointer == service.pointer
-                or finding.location.pointer.startswith(service.pointer + "/")
-            )
-            if finding.location.path == location.path and inside:
-                finding.cost = cost

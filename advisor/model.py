@@ -6,14 +6,72 @@ dataclasses keep ``import advisor`` cheap (dataclasses pulls in ``inspect``).
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
 
 from advisor.jsonpos import PositionIndex, escape_pointer_token
+from advisor.values import text_of
 
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
 SEVERITY_RANK = {INFO: 1, WARNING: 2, ERROR: 3}
+
+
+class Kind(StrEnum):
+    """What a resource is; each rule names the kinds it judges (``rules.RULES_BY_KIND``)."""
+
+    TASK_DEFINITION = "task-definition"
+    SERVICE = "service"
+    CLUSTER = "cluster"
+    RUN_TASK = "run-task"  # a RunTask request: a CloudTrail record, a boto3 call, a CLI file
+    SERVICE_HISTORY = "service-history"
+    JOB_HISTORY = "job-history"
+    PYTHON_CODE = "python-code"  # the ECS calls of one Python function
+
+
+HISTORY_KINDS = frozenset({Kind.SERVICE_HISTORY, Kind.JOB_HISTORY, Kind.RUN_TASK})
+
+# How safe a fix is to apply without a person looking (ruff's applicability).
+SAFE = "safe"
+UNSAFE = "unsafe"
+
+
+class Edit:
+    """Replace ``text[start:end]`` with ``content`` (an insertion when start == end)."""
+
+    __slots__ = ("content", "end", "start")
+
+    def __init__(self, start: int, end: int, content: str) -> None:
+        self.start = start
+        self.end = end
+        self.content = content
+
+
+class Fix:
+    """A hit's repair: edits in its document's text, and whether ``--fix`` may apply them.
+
+    The edits may be given as a function that makes them: they are worked out only when
+    ``--fix`` asks, so a plain lint run never pays for them.
+    """
+
+    __slots__ = ("_edits", "_make", "applicability")
+
+    def __init__(
+        self, edits: list[Edit] | Callable[[], list[Edit]], applicability: str = SAFE
+    ) -> None:
+        self._edits = edits if isinstance(edits, list) else None
+        self._make = None if isinstance(edits, list) else edits
+        self.applicability = applicability
+
+    @property
+    def edits(self) -> list[Edit]:
+        if self._edits is None:
+            self._edits = self._make() if self._make is not None else []
+        return self._edits
 
 
 class Location:
@@ -32,6 +90,8 @@ class Document:
     """One parsed JSON file. Positions are computed once, and only if a finding needs them."""
 
     __slots__ = ("data", "path", "positions", "text")
+
+    from_api = False  # True for AWS's own output (live reads): the API-model rules stay quiet
 
     def __init__(self, path: str, text: str, data: Any) -> None:
         self.path = path
@@ -56,21 +116,52 @@ class Document:
     def location(self, pointer: str) -> Location:
         return self.locate([pointer])[0]
 
+    def insert_member(self, pointer: str, key: str, value: Any) -> Edit | None:
+        """An edit adding ``"key": value`` as the first member of the object at ``pointer``:
+        one insertion right after its brace, spaced like its first member (a minified file
+        stays minified), so every other line stays as it was."""
+        if pointer and (self.positions is None or not self.positions.has(pointer)):
+            self.positions = PositionIndex(self.text)
+        text = self.text
+        offset: int | None = 0
+        if pointer:  # the offset is the key's; its value's brace follows the colon
+            offset = self.positions.offset(pointer) if self.positions is not None else None
+            if offset is None:
+                return None
+            offset = text.index(":", offset)
+        brace = text.find("{", offset)
+        if brace < 0:
+            return None
+        match = _FIRST_MEMBER.match(text, brace)
+        spacing = match.group(1) if match else ""
+        colon = ": " if spacing else ":"
+        member = f"{json.dumps(key)}{colon}{json.dumps(value, ensure_ascii=False)}"
+        if match and match.group(2) == "}":  # an empty object
+            return Edit(brace + 1, brace + 1, member)
+        return Edit(brace + 1, brace + 1, f"{spacing}{member},")
+
+
+_FIRST_MEMBER = re.compile(r"\{(\s*)(\"|\})")
+
 
 class Resource:
-    """A task definition or service configuration found inside a document."""
+    """Something the rules judge, with the document it came from and where in it it sits.
+
+    ``data`` holds the API's own field names and values as the source read them (unknown values
+    as ``Unknown``); the typed properties of each kind read it.
+    """
 
     __slots__ = ("_schema_errors", "data", "definition", "document", "pointer", "wrapped")
 
-    kind = "resource"
+    kind: Kind
 
     def __init__(
-        self, document: Document, pointer: str, data: dict, definition: str, wrapped: bool
+        self, document: Any, pointer: str, data: dict, definition: str = "", wrapped: bool = False
     ) -> None:
         self.document = document
         self.pointer = pointer  # where the resource's object sits in the document
         self.data = data
-        self.definition = definition  # the $defs entry it is validated against
+        self.definition = definition  # the $defs entry it is validated against ("": none)
         self.wrapped = wrapped  # inside a describe-* response rather than a bare request
         self._schema_errors: list | None = None
 
@@ -82,24 +173,35 @@ class Resource:
     def schema_errors(self) -> list:
         """Departures from the AWS model, computed once for all the schema rules."""
         if self._schema_errors is None:
-            from advisor.schema.validate import shared_validator
+            if not self.definition or self.document.from_api:
+                self._schema_errors = []
+            else:
+                from advisor.schema.validate import shared_validator
 
-            self._schema_errors = shared_validator().validate(self.data, self.definition)
+                self._schema_errors = shared_validator().validate(self.data, self.definition)
         return self._schema_errors
 
     @property
     def label(self) -> str:
         return ""
 
+    @property
+    def editable(self) -> bool:
+        """Whether fixes may edit this resource's text (a file a person keeps)."""
+        return not self.wrapped and not self.document.from_api
+
 
 class TaskDefinition(Resource):
     __slots__ = ()
-    kind = "task-definition"
+    kind = Kind.TASK_DEFINITION
+
+    @property
+    def family(self) -> Any:
+        return self.data.get("family")
 
     @property
     def label(self) -> str:
-        family = self.data.get("family")
-        return family if isinstance(family, str) else "(no family)"
+        return text_of(self.family) or "(no family)"
 
     def containers(self) -> list[tuple[int, dict]]:
         """(index, definition) of each container that is an object."""
@@ -141,7 +243,7 @@ class ContainerDefinitionList(TaskDefinition):
     __slots__ = ()
 
     def __init__(
-        self, document: Document, pointer: str, data: list, definition: str, wrapped: bool
+        self, document: Any, pointer: str, data: list, definition: str, wrapped: bool
     ) -> None:
         super().__init__(document, pointer, {"containerDefinitions": data}, definition, wrapped)
 
@@ -157,18 +259,65 @@ class ContainerDefinitionList(TaskDefinition):
 
 class Service(Resource):
     __slots__ = ()
-    kind = "service"
+    kind = Kind.SERVICE
 
     @property
     def label(self) -> str:
-        name = self.data.get("serviceName")
-        if not isinstance(name, str):
+        name = text_of(self.data.get("serviceName"))
+        if name is None:
             arn = self.data.get("serviceArn")
             name = arn.rsplit("/", 1)[-1] if isinstance(arn, str) else "(no name)"
-        cluster = self.data.get("cluster") or self.data.get("clusterArn")
-        if isinstance(cluster, str) and cluster:
+        cluster = text_of(self.data.get("cluster")) or text_of(self.data.get("clusterArn"))
+        if cluster:
             return f"{cluster.rsplit('/', 1)[-1]}/{name}"
         return name
+
+
+class Cluster(Resource):
+    __slots__ = ()
+    kind = Kind.CLUSTER
+
+    @property
+    def label(self) -> str:
+        return text_of(self.data.get("clusterName")) or "(no name)"
+
+
+class RunTaskRequest(Resource):
+    """A RunTask request, whatever said it: a CloudTrail record (or a caller's group of them),
+    a boto3 ``run_task`` call, a ``run-task --cli-input-json`` file.
+
+    ``calls`` is how many calls it stands for, ``untagged_calls`` how many of them did not ask
+    for ECS managed tags; ``enableECSManagedTags`` is true only when every call asked.
+    """
+
+    __slots__ = ()
+    kind = Kind.RUN_TASK
+
+    @property
+    def enableECSManagedTags(self) -> Any:
+        return self.data.get("enableECSManagedTags")
+
+    @property
+    def untagged_calls(self) -> int:
+        return 0 if self.enableECSManagedTags is True else 1
+
+    @property
+    def label(self) -> str:
+        family = self.data.get("taskDefinition")
+        if not isinstance(family, str):
+            return "(family not known statically)"
+        return family.rsplit("/", 1)[-1].split(":", 1)[0]
+
+    def evidence(self) -> dict[str, Any]:
+        return {"count": 1, "call": "run_task"}
+
+    def anchor(self) -> str:
+        """Where a finding about this request points."""
+        return self.pointer
+
+    def managed_tags_edit(self) -> Edit | None:
+        """The edit that asks for ECS managed tags, where the source can make one."""
+        return None
 
 
 class Finding:
@@ -180,12 +329,14 @@ class Finding:
         "cost",
         "evidence",
         "fingerprint",
+        "fix",
         "location",
         "message",
         "name",
         "region",
         "resource",
         "severity",
+        "subject",
     )
 
     def __init__(
@@ -208,6 +359,8 @@ class Finding:
         self.fingerprint = ""  # identity across line moves (baselines, code scanning)
         self.account: str | None = None  # live findings (audit): where in AWS
         self.region: str | None = None
+        self.fix: Fix | None = None  # the edits that repair it, if the rule has a fix
+        self.subject: Any = None  # the resource judged (for enrichment; never printed)
 
     def sort_key(self) -> tuple:
         loc = self.location

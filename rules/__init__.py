@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rules.base import Hit, Rule
+from advisor.model import Kind
+from rules.base import Hit, Rule, RuleOptions
 from rules.code import ServiceScaledToZeroInCode, StopTaskAfterRunTask
 from rules.containers import MutableImageTag, SecretInEnvironment
 from rules.fargate import (
@@ -59,6 +60,12 @@ ALL_RULES: list[Rule] = sorted(
 )
 
 
+# The one place that says which rules judge which kind of resource.
+RULES_BY_KIND: dict[Kind, list[Rule]] = {
+    kind: [rule for rule in ALL_RULES if kind in rule.applies_to] for kind in Kind
+}
+
+
 def matches(rule: Rule, selector: str) -> bool:
     """A selector is a rule's name, its code, or a code prefix such as ECS2."""
     wanted = selector.strip()
@@ -87,4 +94,13 @@ def find_rule(code_or_name: str) -> Rule | None:
     return None
 
 
-__all__ = ["ALL_RULES", "Hit", "Rule", "check_selectors", "find_rule", "matches"]
+__all__ = [
+    "ALL_RULES",
+    "RULES_BY_KIND",
+    "Hit",
+    "Rule",
+    "RuleOptions",
+    "check_selectors",
+    "find_rule",
+    "matches",
+]

@@ -10,17 +10,22 @@ documentation cannot drift from the behaviour.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any, ClassVar
+
+from advisor.model import Fix, Kind, TaskDefinition
 
 
 class Hit:
     """A rule's verdict on one spot: a JSON pointer in the document and a message.
 
     ``severity`` overrides the rule's default where the same mistake is worse in one setting
-    (a missing stream prefix is an error on Fargate, a warning elsewhere).
+    (a missing stream prefix is an error on Fargate, a warning elsewhere). ``fix``, where the
+    rule can repair the spot, holds the edits and how safe they are; ``--fix`` applies those of
+    the hits that survive selection, per-file ignores and the baseline.
     """
 
-    __slots__ = ("cost", "evidence", "message", "pointer", "severity")
+    __slots__ = ("evidence", "fix", "message", "pointer", "severity")
 
     def __init__(
         self,
@@ -28,32 +33,47 @@ class Hit:
         message: str,
         severity: str | None = None,
         evidence: dict[str, Any] | None = None,
-        cost: dict[str, Any] | None = None,
+        fix: Fix | None = None,
     ) -> None:
         self.pointer = pointer
         self.message = message
         self.severity = severity
         self.evidence = evidence  # what the finding rests on (history: counts, times, event ids)
-        self.cost = cost  # the money involved, with its assumptions
+        self.fix = fix
+
+
+class RuleOptions:
+    """The settings rules may read, handed to ``check`` (a rule reads nothing else)."""
+
+    __slots__ = ("job_duration", "min_job_stops", "min_service_stops")
+
+    def __init__(
+        self,
+        min_service_stops: int = 3,
+        min_job_stops: int = 2,
+        job_duration: Decimal | float | None = None,
+    ) -> None:
+        self.min_service_stops = min_service_stops
+        self.min_job_stops = min_job_stops
+        self.job_duration = job_duration  # seconds a job run takes; None: the median observed
 
 
 class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[str]
-    applies_to: ClassVar[tuple[str, ...]]  # resource kinds: "task-definition", "service"
+    applies_to: ClassVar[tuple[Kind, ...]]  # the kinds of resource it judges
     summary: ClassVar[str]
     rationale: ClassVar[str]
     example: ClassVar[str]  # a document that triggers the rule
     fixed: ClassVar[str]  # the same document, fixed
     fix: ClassVar[str]
     fix_safety: ClassVar[str] = "no automatic fix"  # or what --fix does, and why it is safe
+    fixable: ClassVar[bool] = False  # whether its hits may carry a fix
 
-    def check(self, resource: Any) -> Iterable[Hit]:
+    def check(self, resource: Any, options: RuleOptions) -> Iterable[Hit]:
+        """The hits on one resource of a kind in ``applies_to``; pure: reads nothing else."""
         raise NotImplementedError
-
-    def applies(self, resource: Any) -> bool:
-        return resource.kind in self.applies_to
 
     @classmethod
     def documentation(cls) -> dict[str, Any]:
@@ -61,7 +81,7 @@ class Rule:
             "code": cls.code,
             "name": cls.name,
             "severity": cls.severity,
-            "applies_to": list(cls.applies_to),
+            "applies_to": [str(kind) for kind in cls.applies_to],
             "summary": cls.summary,
             "rationale": cls.rationale,
             "example": cls.example,
@@ -71,7 +91,7 @@ class Rule:
         }
 
 
-def container_hits(resource: Any) -> Iterator[tuple[int, dict, str]]:
+def container_hits(resource: TaskDefinition) -> Iterator[tuple[int, dict, str]]:
     """(index, container, name) for each container definition, for per-container rules."""
     for index, container in resource.containers():
         name = container.get("name")

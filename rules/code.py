@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
-from advisor.model import WARNING
-from rules.base import Hit, Rule
+from advisor.model import WARNING, Kind
+from rules.base import Hit, Rule, RuleOptions
+
+if TYPE_CHECKING:  # types only: the Python source loads libcst-facing code on demand
+    from advisor.sources.python_code import CodeScope
 
 
 class StopTaskAfterRunTask(Rule):
     code = "ECS701"
     name = "stop-task-after-run-task"
     severity = WARNING
-    applies_to = ("python-code",)
+    applies_to = (Kind.PYTHON_CODE,)
     summary = "Code that stops a task it started itself with run_task: a job that does not exit."
     rationale = (
         "A job should stop when its work is done. A script that starts a task and then stops it "
@@ -45,7 +48,7 @@ def nightly():
 """
     fix = "Make the container exit when its work is done (its essential container returns), and wait for the task to stop instead of stopping it."
 
-    def check(self, resource: Any) -> Iterator[Hit]:
+    def check(self, resource: CodeScope, options: RuleOptions) -> Iterator[Hit]:
         for call in resource.calls:
             if call["stops_own_task"]:
                 yield Hit(
@@ -58,7 +61,7 @@ class ServiceScaledToZeroInCode(Rule):
     code = "ECS702"
     name = "service-scaled-to-zero-in-code"
     severity = WARNING
-    applies_to = ("python-code",)
+    applies_to = (Kind.PYTHON_CODE,)
     summary = "Code that sets a service's desired count to 0: a service being used as a job."
     rationale = (
         "A service keeps tasks running; a script that scales it to 0 when the work is done (and "
@@ -77,7 +80,7 @@ ecs.update_service(cluster="prod", service="report", forceNewDeployment=True)
 """
     fix = "Run the work as a job (RunTask on a schedule with EventBridge Scheduler) and delete the service."
 
-    def check(self, resource: Any) -> Iterator[Hit]:
+    def check(self, resource: CodeScope, options: RuleOptions) -> Iterator[Hit]:
         for call in resource.calls:
             if call["method"] == "update_service" and call["kwargs"].get("desiredCount") == 0:
                 service = call["kwargs"].get("service")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from advisor.model import ERROR, WARNING, TaskDefinition
-from advisor.placeholders import has_placeholder
-from rules.base import Hit, Rule, container_hits
+from advisor.model import ERROR, WARNING, Kind, TaskDefinition
+from advisor.values import is_unknown, text_of
+from rules.base import Hit, Rule, RuleOptions, container_hits
 
 _TASK = """{{
   "family": "nightly-report",
@@ -46,7 +46,7 @@ class MutableImageTag(Rule):
     code = "ECS401"
     name = "mutable-image-tag"
     severity = WARNING
-    applies_to = ("task-definition",)
+    applies_to = (Kind.TASK_DEFINITION,)
     summary = "A container image with no tag or the `:latest` tag."
     rationale = (
         "`latest` (which is also what no tag means) moves: two tasks of the same task definition "
@@ -60,16 +60,17 @@ class MutableImageTag(Rule):
         "Reference an immutable version tag (`:2.1.0`, `:git-3f9c2e1`) or a digest (`@sha256:...`)."
     )
 
-    def check(self, resource: TaskDefinition) -> Iterator[Hit]:
+    def check(self, resource: TaskDefinition, options: RuleOptions) -> Iterator[Hit]:
         for index, container, name in container_hits(resource):
-            image = container.get("image")
-            if not isinstance(image, str) or not image.strip():
+            # A partly templated reference (``app:${TAG}``) is judged on its known part only.
+            image = text_of(container.get("image"))
+            if image is None or not image.strip():
                 continue
             tag, has_digest = image_tag(image)
             repository = image.partition("@")[0].rsplit("/", 1)[-1].split(":")[0]
             if has_digest or repository != repository.lower():
                 continue  # pinned; or not a real reference (Docker forbids upper case): a template
-            if tag is None and not has_placeholder(image):
+            if tag is None and not is_unknown(container.get("image")):
                 message = f"container {name!r} image {image!r} has no tag, so it runs :latest"
             elif tag == "latest":
                 message = f"container {name!r} image {image!r} uses the mutable :latest tag"
@@ -120,7 +121,7 @@ def is_secret_name(name: str) -> bool:
 
 def secret_reason(name: str, value: str) -> str | None:
     """Why a literal value looks like a secret, or None. Never includes the value."""
-    if not value or has_placeholder(value):
+    if not value:
         return None
     if _SECRET_VALUE.search(value):
         return "its value has the shape of a credential"
@@ -133,7 +134,7 @@ class SecretInEnvironment(Rule):
     code = "ECS402"
     name = "secret-in-environment"
     severity = ERROR
-    applies_to = ("task-definition",)
+    applies_to = (Kind.TASK_DEFINITION,)
     summary = "A secret-looking environment variable (or log option) has a literal value in the task definition."
     rationale = (
         "A task definition is not a secret store: its environment is readable by anyone with "
@@ -153,7 +154,7 @@ class SecretInEnvironment(Rule):
         "then rotate it, since it has been exposed."
     )
 
-    def check(self, resource: TaskDefinition) -> Iterator[Hit]:
+    def check(self, resource: TaskDefinition, options: RuleOptions) -> Iterator[Hit]:
         for index, container, container_name in container_hits(resource):
             environment = container.get("environment")
             for e_index, variable in enumerate(
@@ -173,8 +174,8 @@ class SecretInEnvironment(Rule):
                             f"{reason}; use secrets with valueFrom instead",
                         )
             log = container.get("logConfiguration")
-            options = log.get("options") if isinstance(log, dict) else None
-            for key, value in options.items() if isinstance(options, dict) else ():
+            log_options = log.get("options") if isinstance(log, dict) else None
+            for key, value in log_options.items() if isinstance(log_options, dict) else ():
                 reason = secret_reason(key, value) if isinstance(value, str) else None
                 if reason:
                     yield Hit(

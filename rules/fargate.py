@@ -15,9 +15,9 @@ from advisor.fargate import (
     parse_memory,
     valid_memory_text,
 )
-from advisor.model import ERROR, TaskDefinition
-from advisor.placeholders import has_placeholder
-from rules.base import Hit, Rule, container_hits
+from advisor.model import ERROR, Kind, TaskDefinition
+from advisor.values import is_unknown, text_of
+from rules.base import Hit, Rule, RuleOptions, container_hits
 
 _FARGATE_TASK = """{{
   "family": "web",
@@ -52,7 +52,7 @@ class InvalidFargateSize(Rule):
     code = "ECS301"
     name = "invalid-fargate-size"
     severity = ERROR
-    applies_to = ("task-definition",)
+    applies_to = (Kind.TASK_DEFINITION,)
     summary = "A Fargate task's CPU and memory are missing or not one of the Fargate sizes."
     rationale = (
         "Fargate runs only fixed CPU/memory pairs (0.25 vCPU with 0.5-2 GB up to 16 vCPU with "
@@ -64,12 +64,12 @@ class InvalidFargateSize(Rule):
     fixed = _task(cpu="512", memory="1 GB")
     fix = "Pick a valid pair; the message lists the memory values allowed with the task's CPU."
 
-    def check(self, resource: TaskDefinition) -> Iterator[Hit]:
+    def check(self, resource: TaskDefinition, options: RuleOptions) -> Iterator[Hit]:
         if not resource.is_fargate:
             return
         data = resource.data
         raw_cpu, raw_memory = data.get("cpu"), data.get("memory")
-        if has_placeholder(raw_cpu) or has_placeholder(raw_memory):
+        if is_unknown(raw_cpu) or is_unknown(raw_memory):
             return
         missing = [k for k, v in (("cpu", raw_cpu), ("memory", raw_memory)) if v is None]
         if missing:
@@ -111,7 +111,7 @@ class FargateRequiresAwsvpc(Rule):
     code = "ECS302"
     name = "fargate-requires-awsvpc"
     severity = ERROR
-    applies_to = ("task-definition",)
+    applies_to = (Kind.TASK_DEFINITION,)
     summary = "A Fargate task definition whose `networkMode` is not `awsvpc`."
     rationale = (
         "Fargate supports only the awsvpc network mode; registration of a FARGATE-compatible task "
@@ -122,13 +122,13 @@ class FargateRequiresAwsvpc(Rule):
     fixed = _task()
     fix = 'Set `"networkMode": "awsvpc"` (and give the service or RunTask call subnets).'
 
-    def check(self, resource: TaskDefinition) -> Iterator[Hit]:
+    def check(self, resource: TaskDefinition, options: RuleOptions) -> Iterator[Hit]:
         if not resource.is_fargate:
             return
         mode = resource.data.get("networkMode")
         if mode is None:
             yield Hit(resource.pointer, 'Fargate requires networkMode "awsvpc"; none is set')
-        elif isinstance(mode, str) and mode != "awsvpc" and not has_placeholder(mode):
+        elif isinstance(mode, str) and mode != "awsvpc":
             yield Hit(
                 resource.at("networkMode"),
                 f'Fargate requires networkMode "awsvpc", not {mode!r}',
@@ -139,7 +139,7 @@ class AwsvpcHostPortMismatch(Rule):
     code = "ECS303"
     name = "awsvpc-host-port-mismatch"
     severity = ERROR
-    applies_to = ("task-definition",)
+    applies_to = (Kind.TASK_DEFINITION,)
     summary = (
         "With awsvpc (or host) networking, a `hostPort` that differs from its `containerPort`."
     )
@@ -152,7 +152,7 @@ class AwsvpcHostPortMismatch(Rule):
     fixed = _task(host_port=', "hostPort": 8080')
     fix = "Remove `hostPort` or set it equal to `containerPort`."
 
-    def check(self, resource: TaskDefinition) -> Iterator[Hit]:
+    def check(self, resource: TaskDefinition, options: RuleOptions) -> Iterator[Hit]:
         mode = resource.network_mode
         if mode not in ("awsvpc", "host"):
             return
@@ -191,8 +191,8 @@ def _needs_execution_role(container: dict) -> str | None:
         return "pulls with private registry credentials"
     if container.get("environmentFiles"):
         return "loads environment files from S3"
-    image = container.get("image")
-    if isinstance(image, str) and _ECR_PRIVATE.match(image):
+    image = text_of(container.get("image"))  # a templated region still names private ECR
+    if image is not None and _ECR_PRIVATE.match(image):
         return "pulls from a private ECR repository"
     return None
 
@@ -201,7 +201,7 @@ class MissingExecutionRole(Rule):
     code = "ECS304"
     name = "missing-execution-role"
     severity = ERROR
-    applies_to = ("task-definition",)
+    applies_to = (Kind.TASK_DEFINITION,)
     summary = "A Fargate task needs an `executionRoleArn` (awslogs, secrets, ECR or registry auth) and has none."
     rationale = (
         "On Fargate the agent acts with the task execution role to pull private ECR images, send "
@@ -215,7 +215,7 @@ class MissingExecutionRole(Rule):
     fixed = _task()
     fix = "Set `executionRoleArn` to a role with `AmazonECSTaskExecutionRolePolicy` (plus access to your secrets)."
 
-    def check(self, resource: TaskDefinition) -> Iterator[Hit]:
+    def check(self, resource: TaskDefinition, options: RuleOptions) -> Iterator[Hit]:
         if not resource.is_fargate or resource.data.get("executionRoleArn"):
             return
         for _index, container, name in container_hits(resource):
@@ -233,7 +233,7 @@ class NoEssentialContainer(Rule):
     code = "ECS305"
     name = "no-essential-container"
     severity = ERROR
-    applies_to = ("task-definition",)
+    applies_to = (Kind.TASK_DEFINITION,)
     summary = 'Every container is marked `"essential": false`.'
     rationale = (
         "A task needs at least one essential container: it is what ends the task when it exits. "
@@ -244,7 +244,7 @@ class NoEssentialContainer(Rule):
     fixed = _task()
     fix = 'Mark the container whose exit should end the task as `"essential": true`.'
 
-    def check(self, resource: TaskDefinition) -> Iterator[Hit]:
+    def check(self, resource: TaskDefinition, options: RuleOptions) -> Iterator[Hit]:
         containers = resource.containers()
         if containers and all(c.get("essential") is False for _, c in containers):
             yield Hit(

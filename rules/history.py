@@ -1,24 +1,30 @@
 """Rules on history: what people keep doing by hand, and what it costs.
 
-Their examples are CloudTrail records as JSON Lines, judged by ``ecs-advisor history``. The
-history and cost modules are imported when a rule first checks something, so that ``lint``,
-which loads the whole catalogue, does not pay for them.
+Their examples are CloudTrail records as JSON Lines, judged by ``ecs-advisor history``. The rules
+judge what people did; the money in their findings is attached afterwards (``advisor.enrich``),
+so a verdict never depends on a price table.
 """
 
 from __future__ import annotations
 
 import json
+import statistics
 from collections import Counter
 from collections.abc import Iterator
-from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from advisor.model import INFO, WARNING
-from rules.base import Hit, Rule
+from advisor.history.timefmt import iso
+from advisor.model import INFO, WARNING, Fix, Kind, RunTaskRequest
+from advisor.values import is_unknown
+from rules.base import Hit, Rule, RuleOptions
 
-# A service whose job alternative would still cost this share of it is being restarted by hand,
-# not stopped: it is up nearly all the time either way.
-RESTART_SHARE = Decimal("0.8")
+if TYPE_CHECKING:  # types only: lint, which loads every rule, never builds a history
+    from advisor.history.timeline import JobHistory, ServiceHistory
+
+# A service that a job would keep up for this share of the time is being restarted by hand, not
+# stopped: it is up nearly all the time either way. (Time, not money: a verdict never depends on
+# a price; with the same task size both models bill the same rate.)
+RESTART_SHARE = 0.8
 
 _SSO = {
     "type": "AssumedRole",
@@ -95,8 +101,6 @@ def _list(items: list[str], most: int = 3) -> str:
 
 
 def _evidence(stops: list[Any]) -> dict[str, Any]:
-    from advisor.history.timefmt import iso
-
     by = Counter(s.event.actor.label for s in stops)
     return {
         "count": len(stops),
@@ -109,22 +113,22 @@ def _evidence(stops: list[Any]) -> dict[str, Any]:
     }
 
 
-def _money(cost: dict[str, Any], now: str, then: str) -> str:
-    from advisor.cost.estimate import cents
-
-    if cost.get("current_monthly_usd") is None:
-        return f"cost unknown ({cost.get('reason')})"
-    text = f"{cents(cost['current_monthly_usd'])}/month {now}"
-    if cost.get("alternative_monthly_usd") is not None:
-        text += f", {cents(cost['alternative_monthly_usd'])}/month {then}"
-    return text
+def _job_share(history: ServiceHistory, options: RuleOptions) -> float:
+    """The share of the window a job doing the same runs would be up (0 when no run length is
+    known): near 1, the service is restarted by hand rather than stopped after its work."""
+    observed = [s.runtime for s in history.manual_stops if s.runtime]
+    duration = options.job_duration or (statistics.median(observed) if observed else None)
+    if duration is None:
+        return 0.0
+    billed = max(float(duration), 60.0)  # a Linux task bills at least a minute
+    return len(history.manual_stops) * billed / (history.window_days * 86400)
 
 
 class ServiceStoppedManually(Rule):
     code = "ECS601"
     name = "service-stopped-manually"
     severity = WARNING
-    applies_to = ("service-history",)
+    applies_to = (Kind.SERVICE_HISTORY,)
     summary = "A desired-count-1 service that a person keeps stopping (a job living as a service)."
     rationale = (
         "A service keeps its tasks running 24/7 and replaces any that stop. If someone stops its "
@@ -146,32 +150,27 @@ class ServiceStoppedManually(Rule):
         "exits when done; delete the service. The finding shows both monthly costs."
     )
 
-    def check(self, resource: Any) -> Iterator[Hit]:
+    def check(self, resource: ServiceHistory, options: RuleOptions) -> Iterator[Hit]:
         stops = resource.manual_stops
-        if len(stops) < resource.context.settings.min_service_stops:
+        if len(stops) < options.min_service_stops:
             return
-        from advisor.history.costs import service_cost
-
-        cost = service_cost(resource)
-        current, alternative = cost.get("current_monthly_usd"), cost.get("alternative_monthly_usd")
-        restarted = not resource.scaled_by_hand and None not in (current, alternative)
-        if restarted and alternative >= current * RESTART_SHARE:
+        if not resource.scaled_by_hand and _job_share(resource, options) >= RESTART_SHARE:
             return  # restarted by hand, not stopped: as a job it would run about as long
         evidence = {**_evidence(stops), "arn": resource.arn}
         people = _list([b["actor"] for b in evidence["by"]])
         message = (
             f"service {resource.label} runs at desired count 1 and was stopped by hand "
-            f"{_times(len(stops))} in {_days(resource.context.window_days)} (by {people}); "
-            "run it as a scheduled job: " + _money(cost, "now", "as a job")
+            f"{_times(len(stops))} in {_days(resource.window_days)} (by {people}); "
+            "run it as a scheduled job"
         )
-        yield Hit(resource.anchor(), message, evidence=evidence, cost=cost)
+        yield Hit(resource.anchor(), message, evidence=evidence)
 
 
 class JobStoppedByHand(Rule):
     code = "ECS602"
     name = "job-stopped-by-hand"
     severity = WARNING
-    applies_to = ("job-history",)
+    applies_to = (Kind.JOB_HISTORY,)
     summary = "Tasks started with RunTask that a person keeps stopping (a job that never exits)."
     rationale = (
         "A job should run to completion and stop by itself. If a person keeps stopping its "
@@ -186,28 +185,21 @@ class JobStoppedByHand(Rule):
         "a daemon, run it as a service. The finding shows what the hand-stopped runtime costs."
     )
 
-    def check(self, resource: Any) -> Iterator[Hit]:
+    def check(self, resource: JobHistory, options: RuleOptions) -> Iterator[Hit]:
         stops = resource.manual_stops
-        if len(stops) < resource.context.settings.min_job_stops:
+        if len(stops) < options.min_job_stops:
             return
-
-        import statistics
-
-        from advisor.history.costs import job_cost
-
-        cost = job_cost(resource)
         evidence = {**_evidence(stops), "arn": resource.arn}
         runtimes = [s.runtime for s in stops if s.runtime]
         if runtimes:
             evidence["median_runtime_seconds"] = statistics.median(runtimes)
         message = (
             f"task family {resource.key[3]} (cluster {resource.key[2]}): {len(stops)} RunTask tasks "
-            f"stopped by hand in {_days(resource.context.window_days)} "
+            f"stopped by hand in {_days(resource.window_days)} "
             f"(by {_list([b['actor'] for b in evidence['by']])}); "
-            "make the job exit when done, or run it as a service if it is a daemon: "
-            + _money(cost, "of hand-stopped runtime", "as an always-on service")
+            "make the job exit when done, or run it as a service if it is a daemon"
         )
-        yield Hit(resource.anchor(), message, evidence=evidence, cost=cost)
+        yield Hit(resource.anchor(), message, evidence=evidence)
 
 
 class RunTaskWithoutManagedTags(Rule):
@@ -215,7 +207,7 @@ class RunTaskWithoutManagedTags(Rule):
     code = "ECS603"
     name = "run-task-without-managed-tags"
     severity = INFO
-    applies_to = ("run-task",)
+    applies_to = (Kind.RUN_TASK,)
     summary = "RunTask calls without `enableECSManagedTags: true`: their tasks cannot be allocated."
     rationale = (
         "Fargate bills per task. Without ECS managed tags (`aws:ecs:clusterName`, "
@@ -242,17 +234,17 @@ class RunTaskWithoutManagedTags(Rule):
         "call (or the EventBridge target / Scheduler target that makes it)."
     )
 
-    def check(self, resource: Any) -> Iterator[Hit]:
-        data = resource.data
-        from advisor.placeholders import has_placeholder
+    fixable = True
 
-        tagged = data.get("enableECSManagedTags")
-        if tagged is True or has_placeholder(tagged):
+    def check(self, resource: RunTaskRequest, options: RuleOptions) -> Iterator[Hit]:
+        tagged = resource.enableECSManagedTags
+        if tagged is True or is_unknown(tagged):
             return  # tagged, or decided by a value the code computes
-        calls = data.get("calls", 1)
+        calls = resource.untagged_calls
         plural = "call" if calls == 1 else "calls"
         message = (
             f"{calls} RunTask {plural} for task family {resource.label} without "
             "enableECSManagedTags: true; their cost cannot be allocated by cluster or family"
         )
-        yield Hit(resource.anchor(), message, evidence=resource.evidence())
+        fix = Fix(lambda: list(filter(None, [resource.managed_tags_edit()])))
+        yield Hit(resource.anchor(), message, evidence=resource.evidence(), fix=fix)

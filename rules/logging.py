@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from advisor.model import ERROR, WARNING, TaskDefinition
-from rules.base import Hit, Rule, container_hits
+from advisor.model import ERROR, WARNING, Document, Fix, Kind, TaskDefinition
+from advisor.values import is_unknown
+from rules.base import Hit, Rule, RuleOptions, container_hits
 
 _GOOD_LOGS = """{
   "family": "report",
@@ -40,16 +41,19 @@ def _awslogs(container: dict) -> tuple[dict | None, dict]:
     return config, options if isinstance(options, dict) else {}
 
 
+_PREFIX = "awslogs-stream-prefix"
+
+
 def _has_option(options: dict, key: str) -> bool:
     value = options.get(key)
-    return isinstance(value, str) and value.strip() != ""
+    return is_unknown(value) or (isinstance(value, str) and value.strip() != "")
 
 
 class MissingLogConfiguration(Rule):
     code = "ECS201"
     name = "missing-log-configuration"
     severity = WARNING
-    applies_to = ("task-definition",)
+    applies_to = (Kind.TASK_DEFINITION,)
     summary = "A container has no `logConfiguration`, so its output goes nowhere you can read."
     rationale = (
         "Without a log driver a container's stdout and stderr stay on the host (EC2) or are lost "
@@ -71,7 +75,7 @@ class MissingLogConfiguration(Rule):
     fixed = _GOOD_LOGS
     fix = "Add a `logConfiguration` (awslogs with group, region and stream prefix, or FireLens)."
 
-    def check(self, resource: TaskDefinition) -> Iterator[Hit]:
+    def check(self, resource: TaskDefinition, options: RuleOptions) -> Iterator[Hit]:
         for index, container, name in container_hits(resource):
             if container.get("logConfiguration") is None:
                 yield Hit(
@@ -85,7 +89,7 @@ class AwslogsMissingStreamPrefix(Rule):
     code = "ECS202"
     name = "awslogs-missing-stream-prefix"
     severity = WARNING
-    applies_to = ("task-definition",)
+    applies_to = (Kind.TASK_DEFINITION,)
     summary = "An awslogs log configuration without `awslogs-stream-prefix` (an error on Fargate)."
     rationale = (
         "Fargate requires the prefix. On EC2, without it a log stream is named after the Docker "
@@ -100,11 +104,13 @@ class AwslogsMissingStreamPrefix(Rule):
     fixed = _GOOD_LOGS
     fix = "Set `awslogs-stream-prefix`, e.g. to the container or service name."
 
-    def check(self, resource: TaskDefinition) -> Iterator[Hit]:
+    fixable = True
+
+    def check(self, resource: TaskDefinition, options: RuleOptions) -> Iterator[Hit]:
         severity = ERROR if resource.is_fargate else None
         for index, container, name in container_hits(resource):
-            config, options = _awslogs(container)
-            if config is not None and not _has_option(options, "awslogs-stream-prefix"):
+            config, log_options = _awslogs(container)
+            if config is not None and not _has_option(log_options, "awslogs-stream-prefix"):
                 pointer = ("containerDefinitions", index, "logConfiguration")
                 if "options" in config:
                     pointer += ("options",)
@@ -113,14 +119,30 @@ class AwslogsMissingStreamPrefix(Rule):
                     f"container {name!r} logs with awslogs but sets no awslogs-stream-prefix"
                     + ("; Fargate requires it" if resource.is_fargate else ""),
                     severity,
+                    fix=self._fix(resource, config, container, pointer),
                 )
+
+    @staticmethod
+    def _fix(resource: TaskDefinition, config: dict, container: dict, pointer: tuple) -> Fix | None:
+        """The prefix named after the container; null options or an empty prefix someone set
+        are for a person to decide."""
+        options = config.get("options")
+        name = container.get("name")
+        if not isinstance(options, dict) or "awslogs-stream-prefix" in options:
+            return None
+        if not isinstance(name, str) or not resource.editable:
+            return None
+        if not isinstance(resource.document, Document):
+            return None  # code (CDK): no JSON to edit
+        document, where = resource.document, resource.at(*pointer)
+        return Fix(lambda: list(filter(None, [document.insert_member(where, _PREFIX, name)])))
 
 
 class AwslogsIncompleteOptions(Rule):
     code = "ECS203"
     name = "awslogs-incomplete-options"
     severity = ERROR
-    applies_to = ("task-definition",)
+    applies_to = (Kind.TASK_DEFINITION,)
     summary = "An awslogs log configuration without `awslogs-group` or `awslogs-region`."
     rationale = (
         "The awslogs driver needs to know where to send logs: both options are required by AWS. "
@@ -135,13 +157,13 @@ class AwslogsIncompleteOptions(Rule):
     fixed = _GOOD_LOGS
     fix = "Set both `awslogs-group` and `awslogs-region` in the log configuration's options."
 
-    def check(self, resource: TaskDefinition) -> Iterator[Hit]:
+    def check(self, resource: TaskDefinition, options: RuleOptions) -> Iterator[Hit]:
         for index, container, name in container_hits(resource):
-            config, options = _awslogs(container)
+            config, log_options = _awslogs(container)
             if config is None:
                 continue
             missing = [
-                k for k in ("awslogs-group", "awslogs-region") if not _has_option(options, k)
+                k for k in ("awslogs-group", "awslogs-region") if not _has_option(log_options, k)
             ]
             if missing:
                 pointer = ("containerDefinitions", index, "logConfiguration")

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from advisor.model import ERROR, WARNING, Resource
+from advisor.model import ERROR, WARNING, Kind, Resource
 from advisor.schema.validate import INVALID, REQUIRED, UNKNOWN
-from rules.base import Hit, Rule
+from rules.base import Hit, Rule, RuleOptions
 
-_BOTH = ("task-definition", "service")
+_BOTH = (Kind.TASK_DEFINITION, Kind.SERVICE)
 
 
 class _SchemaRule(Rule):
     kind: str
 
-    def check(self, resource: Resource) -> Iterator[Hit]:
-        if getattr(resource.document, "from_api", False):
-            return  # AWS's own output is valid API data, whatever botocore version we ship
+    def check(self, resource: Resource, options: RuleOptions) -> Iterator[Hit]:
+        # Empty for AWS's own output (valid API data, whatever botocore version we ship) and
+        # for resources no schema describes (CDK code).
         for error in resource.schema_errors:
             if error.kind == self.kind:
                 pointer = resource.at(*error.path)
@@ -131,8 +131,8 @@ class OutputOnlyField(Rule):
 }"""
     fix = 'Delete the describe-only fields, or keep the file as a `{"taskDefinition": ...}` describe response.'
 
-    def check(self, resource: Resource) -> Iterator[Hit]:
-        if resource.wrapped:
+    def check(self, resource: Resource, options: RuleOptions) -> Iterator[Hit]:
+        if resource.wrapped or not resource.definition:
             return
         from advisor.schema.validate import shared_validator
 
@@ -143,7 +143,7 @@ class OutputOnlyField(Rule):
             noun = "field" if len(present) == 1 else "fields"
             api = (
                 "register-task-definition"
-                if resource.kind == "task-definition"
+                if resource.kind == Kind.TASK_DEFINITION
                 else "create-service"
             )
             yield Hit(
@@ -177,7 +177,7 @@ class DuplicateKey(Rule):
 }"""
     fix = "Delete the copy you do not mean; keep one key per object."
 
-    def check(self, resource: Resource) -> Iterator[Hit]:
+    def check(self, resource: Resource, options: RuleOptions) -> Iterator[Hit]:
         prefix = resource.pointer + "/"
         for pointer in resource.document.duplicate_keys:
             if pointer.startswith(prefix) or not resource.pointer:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from advisor.model import WARNING, Service
-from advisor.placeholders import has_placeholder
-from rules.base import Hit, Rule
+from advisor.model import WARNING, Document, Fix, Kind, Service
+from advisor.values import is_unknown
+from rules.base import Hit, Rule, RuleOptions
 
 _SERVICE = """{{
   "cluster": "production",
@@ -25,12 +25,20 @@ def _service(tags: str) -> str:
     return _SERVICE.format(tags=tags)
 
 
+def _insert(service: Service, key: str, value: object) -> Fix | None:
+    """Add a missing member to a create-service file; describe output is AWS's, not edited."""
+    if not service.editable or not isinstance(service.document, Document):
+        return None
+    document = service.document
+    return Fix(lambda: list(filter(None, [document.insert_member(service.pointer, key, value)])))
+
+
 class ServiceWithoutManagedTags(Rule):
     fix_safety = 'Safe: lint --fix adds "enableECSManagedTags": true to a create-service file (one inserted line); tags change no behaviour, only what the bill can tell.'
     code = "ECS501"
     name = "service-without-managed-tags"
     severity = WARNING
-    applies_to = ("service",)
+    applies_to = (Kind.SERVICE,)
     summary = "A service that does not set `enableECSManagedTags: true`."
     rationale = (
         "ECS managed tags (`aws:ecs:clusterName`, `aws:ecs:serviceName`) are what let Cost "
@@ -42,13 +50,17 @@ class ServiceWithoutManagedTags(Rule):
     fixed = _service(',\n  "enableECSManagedTags": true,\n  "propagateTags": "SERVICE"')
     fix = 'Set `"enableECSManagedTags": true` and activate the tags as cost allocation tags in Billing.'
 
-    def check(self, resource: Service) -> Iterator[Hit]:
+    fixable = True
+
+    def check(self, resource: Service, options: RuleOptions) -> Iterator[Hit]:
         value = resource.data.get("enableECSManagedTags")
-        if value is True or has_placeholder(value):
+        if value is True or is_unknown(value):
             return
         if value is None:
             yield Hit(
-                resource.pointer, f"service {resource.label} does not enable ECS managed tags"
+                resource.pointer,
+                f"service {resource.label} does not enable ECS managed tags",
+                fix=_insert(resource, "enableECSManagedTags", True),
             )
         else:
             yield Hit(
@@ -62,7 +74,7 @@ class ServiceTagsNotPropagated(Rule):
     code = "ECS502"
     name = "service-tags-not-propagated"
     severity = WARNING
-    applies_to = ("service",)
+    applies_to = (Kind.SERVICE,)
     summary = "A service that does not propagate tags to its tasks (`propagateTags` unset or NONE)."
     rationale = (
         "Fargate is billed per task, so cost allocation tags must be on the tasks. Without "
@@ -75,13 +87,17 @@ class ServiceTagsNotPropagated(Rule):
         'Set `"propagateTags": "SERVICE"` or `"TASK_DEFINITION"`, whichever carries your cost tags.'
     )
 
-    def check(self, resource: Service) -> Iterator[Hit]:
+    fixable = True
+
+    def check(self, resource: Service, options: RuleOptions) -> Iterator[Hit]:
         value = resource.data.get("propagateTags")
-        if has_placeholder(value):
+        if is_unknown(value):
             return
         if value is None:
             yield Hit(
-                resource.pointer, f"service {resource.label} does not propagate tags to its tasks"
+                resource.pointer,
+                f"service {resource.label} does not propagate tags to its tasks",
+                fix=_insert(resource, "propagateTags", "SERVICE"),
             )
         elif value == "NONE":
             yield Hit(

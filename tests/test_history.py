@@ -410,7 +410,9 @@ def test_only_ecs_records_are_parsed(tmp_path, monkeypatch):
         "loads",
         lambda text, *a, **k: parsed.append(1) or real_loads(text, *a, **k),
     )
-    events = list(cloudtrail.read_events([str(tmp_path)], ActorRules(), []))
+    events = list(
+        cloudtrail.read_events(cloudtrail.event_files([str(tmp_path)], []), ActorRules(), [])
+    )
     assert len(events) == 4
     assert len(parsed) == 4  # the 300 other records were never parsed
 

@@ -43,11 +43,11 @@ def _names(rule, text: str, folder) -> list[str]:
     """Judge a documented example the way a user would: lint JSON, or history for records."""
     if set(rule.applies_to) & HISTORY_KINDS:
         from advisor.config import Settings
-        from advisor.history.run import HistorySettings, run_history
+        from advisor.history.run import run_history
 
         path = folder / "records.jsonl"
         path.write_text(text)
-        result = run_history([str(path)], Settings(), HistorySettings())
+        result = run_history([str(path)], Settings())
         assert not result.errors, [str(e) for e in result.errors]
         return [f.name for f in result.findings]
     name = "example.py" if "python-code" in rule.applies_to else "example.json"

@@ -18,7 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from advisor.history.actors import ActorRules
 from advisor.history.events import INTERESTING_CALLS, Event, from_cloudtrail, from_eventbridge
-from advisor.sources.cloudtrail import events_in_text, read_events
+from advisor.sources.cloudtrail import event_files, events_in_text, read_events
 
 
 class _NoTrail(Exception):
@@ -171,9 +171,10 @@ def _read_history(client: Callable[[str], Any], data: RegionData, options: Optio
                 return
         else:
             errors: list = []
+            files = event_files([source], errors)
             data.events.extend(
                 e
-                for e in read_events([source], options.actor_rules, errors)
+                for e in read_events(files, options.actor_rules, errors)
                 if e.account in ("", data.account) and e.region in ("", data.region)
             )
             for error in errors:

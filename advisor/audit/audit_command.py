@@ -12,34 +12,16 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from advisor.audit import aws_session
 from advisor.audit.account_reader import Options, RegionData, describe_error, read_region
 from advisor.config import ConfigError, Settings
-from advisor.engine import LintResult, check_resources, settings_rules
-from advisor.history.run import HISTORY_KINDS, HistorySettings
-from advisor.history.timeline import HistoryContext, build
-from advisor.model import Finding, Location, Service, TaskDefinition
+from advisor.engine import ReadContext, Result, judge
+from advisor.enrich import Pricing, price_history, price_services
+from advisor.model import Finding
+from advisor.sources.registry import source
 
 
-class LiveDocument:
-    """Where a live resource is: its account, region and ARN (there is no file)."""
-
-    from_api = True  # AWS's own output: the API-model rules have nothing to say about it
-
-    def __init__(self, arn: str) -> None:
-        self.path = arn
-        self.duplicate_keys: list[str] = []  # live data comes from an API, not a hand-written file
-
-    def locate(self, pointers: list[str]) -> list[Location]:
-        return [Location(self.path, 1, 1, pointer) for pointer in pointers]
-
-    def location(self, pointer: str) -> Location:
-        return self.locate([pointer])[0]
-
-
-class AuditResult(LintResult):
-    def __init__(self) -> None:
-        super().__init__()
-        self.audit_errors: list[dict[str, str]] = []
-        self.unknown: list[str] = []  # what could not be judged, and why
-        self.scope = {"accounts": set(), "regions": set(), "services": 0, "task_definitions": 0}
+def _audit_result() -> Result:
+    result = Result()
+    result.scope = {"accounts": set(), "regions": set(), "services": 0, "task_definitions": 0}
+    return result
 
 
 def _targets(args: Any) -> list[tuple[str | None, Any]]:
@@ -105,10 +87,8 @@ def _read(session: Any, account: str, region: str, options: Options) -> RegionDa
     )
 
 
-def run_audit(
-    args: Any, settings: Settings, options: Options, history: HistorySettings
-) -> AuditResult:
-    result = AuditResult()
+def run_audit(args: Any, settings: Settings, options: Options) -> Result:
+    result = _audit_result()
     targets = _targets(args)
     regions = _regions(args, targets[0][1])
     accounts = []
@@ -144,7 +124,7 @@ def run_audit(
                 )
     for data in gathered:
         result.audit_errors.extend(data.errors)
-        _judge(data, settings, history, result)
+        _judge(data, settings, result)
     skipped = [u for u in result.unknown if "--cloudtrail none" in u]
     if skipped:  # one line for a choice, not one a region
         result.unknown = [u for u in result.unknown if u not in skipped]
@@ -158,65 +138,32 @@ def run_audit(
     return result
 
 
-def _judge(
-    data: RegionData, settings: Settings, history: HistorySettings, result: AuditResult
-) -> None:
-    rules = settings_rules(settings)
-    lint_rules = [r for r in rules if not set(r.applies_to) & HISTORY_KINDS]
-    history_rules = [r for r in rules if set(r.applies_to) & HISTORY_KINDS]
-    resources: list[Any] = []
-    for arn, definition in data.task_definitions.items():
-        resources.append(TaskDefinition(LiveDocument(arn), "", definition, "TaskDefinition", True))
-    for service in data.services:
-        resources.append(
-            Service(LiveDocument(service.get("serviceArn", "")), "", service, "Service", True)
-        )
-    findings = check_resources(resources, lint_rules)
-    result.scope["accounts"].add(data.account)
-    result.scope["regions"].add(data.region)
-    result.scope["services"] += len(data.services)
-    result.scope["task_definitions"] += len(data.task_definitions)
-
-    from advisor.cost.prices import PriceTable
-    from advisor.cost.services import service_costs
-
-    for service, cost in service_costs(resources, data.region, PriceTable.load()):
-        location = service.document.path
-        result.costs.append(
-            {
-                "resource": service.label,
-                "path": location,
-                "line": 1,
-                "account": data.account,
-                **cost,
-            }
-        )
-        for finding in findings:
-            if finding.location.path == location:
-                finding.cost = cost
+def _judge(data: RegionData, settings: Settings, result: Result) -> None:
+    """The rules on one region's live configuration and history, through the live source."""
+    region = _audit_result()
+    resources = source("live").read([data], ReadContext(settings, region))
+    judge(region, resources, settings)
+    pricing = Pricing(data.region, settings.job_duration)
+    for cost in price_services(region.findings, resources, pricing):
+        cost["line"] = 1
+        result.costs.append({**cost, "account": data.account})
+    price_history(region.findings, pricing)
+    scope = result.scope
+    assert scope is not None
+    scope["accounts"].add(data.account)
+    scope["regions"].add(data.region)
+    scope["services"] += len(data.services)
+    scope["task_definitions"] += len(data.task_definitions)
     for error in data.errors:
         if not error["source"].startswith("s3://"):
             result.unknown.append(
                 f"{data.account} {data.region}: {error['source']} could not be read; "
                 "findings that need it are unknown"
             )
-    if data.history_read:
-        context = HistoryContext(history, (history.since, history.until))
-        for service in data.services:
-            key = (
-                data.account,
-                data.region,
-                service.get("clusterArn", "").rsplit("/", 1)[-1],
-                service.get("serviceName"),
-            )
-            context.known_desired[key] = service.get("desiredCount")
-        for arn, definition in data.task_definitions.items():
-            context.task_definitions.setdefault(definition.get("family"), (arn, definition))
-        findings += check_resources(build(list(data.events), context), history_rules)
-    else:
+    if not data.history_read:
         result.unknown.append(
             f"{data.account} {data.region}: history rules not evaluated ({data.history_note})"
         )
-    for finding in findings:
+    for finding in region.findings:
         finding.account, finding.region = data.account, data.region
-    result.findings.extend(findings)
+    result.findings.extend(region.findings)

@@ -7,7 +7,6 @@ unrounded.
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,17 +25,11 @@ from advisor.cost.estimate import (
     size_from_task_definition,
     usage_cost,
 )
-from advisor.cost.prices import PriceError, PriceTable
+from advisor.cost.prices import PriceError, PriceTable, default_region, price_age_note
 from advisor.fargate import parse_cpu, parse_memory
-
-STALE_AFTER_DAYS = 90
 
 ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "arm64": "arm64", "aarch64": "arm64"}
 OPERATING_SYSTEMS = ("linux", "windows")
-
-
-def default_region() -> str:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
 
 
 def _task_definition_from(path: str) -> dict:
@@ -129,19 +122,6 @@ def _whole(value: str | int, flag: str, least: int, most: int) -> int:
     return number
 
 
-def _price_age_note(as_of: str) -> str | None:
-    """A warning when the prices used are old enough to have changed."""
-    import datetime
-
-    age = (datetime.date.today() - datetime.date.fromisoformat(as_of)).days
-    if age > STALE_AFTER_DAYS:
-        return (
-            f"the oldest price used is {age} days old ({as_of}); 'ecs-advisor pricing update' "
-            "refreshes on-demand prices"
-        )
-    return None
-
-
 def estimate(args: Any, table: PriceTable | None = None) -> dict[str, Any]:
     size = resolve_size(args)
     region = args.region or default_region()
@@ -176,7 +156,7 @@ def estimate(args: Any, table: PriceTable | None = None) -> dict[str, Any]:
     notes = [size.note] if size.note else []
     if args.spot:
         notes.append("Fargate Spot prices move and Spot tasks can be interrupted")
-    stale = _price_age_note(rates.as_of)
+    stale = price_age_note(rates.as_of)
     if stale:
         notes.append(stale)
     if args.compare:

@@ -29,6 +29,27 @@ KNOWN_REGIONS = (
 )  # fmt: skip
 
 
+STALE_AFTER_DAYS = 90
+
+
+def default_region() -> str:
+    """Where prices come from unless the user says: AWS_REGION, AWS_DEFAULT_REGION, us-east-1."""
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
+def price_age_note(as_of: str) -> str | None:
+    """A warning when the prices used are old enough to have changed."""
+    import datetime
+
+    age = (datetime.date.today() - datetime.date.fromisoformat(as_of)).days
+    if age > STALE_AFTER_DAYS:
+        return (
+            f"the oldest price used is {age} days old ({as_of}); 'ecs-advisor pricing update' "
+            "refreshes on-demand prices"
+        )
+    return None
+
+
 class PriceError(Exception):
     """A price the table does not have, or a combination Fargate does not sell."""
 
@@ -105,7 +126,7 @@ class PriceTable:
 
     def check_region(self, region: str) -> None:
         if region not in KNOWN_REGIONS and region not in self.regions:
-            from advisor.schema.validate import suggest
+            from advisor.suggest import suggest
 
             guess = suggest(region, list(KNOWN_REGIONS))
             hint = f"; did you mean {guess!r}?" if guess else ""

@@ -20,7 +20,7 @@ from advisor.cost.estimate import (
     size_from_task_definition,
     usage_cost,
 )
-from advisor.cost.prices import PriceError, PriceTable, Rates
+from advisor.cost.prices import PriceError, PriceTable, Rates, price_age_note
 from advisor.fargate import parse_cpu, parse_memory
 from advisor.history.timeline import JobHistory, ServiceHistory, family_of
 
@@ -74,8 +74,7 @@ def _capacity(history: ServiceHistory | JobHistory) -> str:
     return "FARGATE"
 
 
-def _rates(history: Any, size: TaskSize, capacity: str) -> Rates:
-    table: PriceTable = history.context.prices()
+def _rates(history: Any, size: TaskSize, capacity: str, table: PriceTable) -> Rates:
     rates = table.rates(history.region, size.os, size.arch, spot=capacity == "FARGATE_SPOT")
     if size.billed_storage_gib:
         rates = table.with_storage(rates, history.region)
@@ -90,7 +89,9 @@ class _Unpriced(Exception):
     """Why a history cannot be priced; becomes a cost with no figures and that reason."""
 
 
-def _size_and_rates(history: ServiceHistory | JobHistory) -> tuple[TaskSize, str, Rates, str]:
+def _size_and_rates(
+    history: ServiceHistory | JobHistory, table: PriceTable
+) -> tuple[TaskSize, str, Rates, str]:
     capacity = _capacity(history)
     if capacity == "EC2":
         raise _Unpriced("its tasks run on EC2, which is billed by the instance, not by the task")
@@ -101,15 +102,13 @@ def _size_and_rates(history: ServiceHistory | JobHistory) -> tuple[TaskSize, str
     if size is None:
         raise _Unpriced("task size unknown: no cpu/memory in the records; pass --task-definitions")
     try:
-        return size, source, _rates(history, size, capacity), capacity
+        return size, source, _rates(history, size, capacity, table), capacity
     except PriceError as exc:
         raise _Unpriced(str(exc)) from None
 
 
 def _base(history: Any, size: TaskSize, source: str, rates: Rates, capacity: str) -> dict[str, Any]:
-    from advisor.cost.command import _price_age_note
-
-    stale = _price_age_note(rates.as_of)
+    stale = price_age_note(rates.as_of)
     notes = [size.note] if size.note else []
     if stale:
         notes.append(stale)
@@ -130,11 +129,13 @@ def _base(history: Any, size: TaskSize, source: str, rates: Rates, capacity: str
     }
 
 
-def service_cost(history: ServiceHistory) -> dict[str, Any]:
+def service_cost(
+    history: ServiceHistory, table: PriceTable, job_duration: Decimal | float | None
+) -> dict[str, Any]:
     """Always on at desired count 1 (730 h a month) against a job run as often as it was
     stopped, for the median observed run (or ``--job-duration``)."""
     try:
-        size, source, rates, capacity = _size_and_rates(history)
+        size, source, rates, capacity = _size_and_rates(history, table)
     except _Unpriced as exc:
         return _unknown(str(exc))
     hours_up = history.hours_up() if history.scaled_by_hand else None
@@ -153,18 +154,14 @@ def service_cost(history: ServiceHistory) -> dict[str, Any]:
     runs = len(history.manual_stops)
     runs_per_day = Decimal(runs) / Decimal(str(history.context.window_days))
     observed = [s.runtime for s in history.manual_stops if s.runtime]
-    duration = history.context.settings.job_duration or (
-        statistics.median(observed) if observed else None
-    )
+    duration = job_duration or (statistics.median(observed) if observed else None)
     assumptions = {
         **_base(history, size, source, rates, capacity),
         "current": current_basis,
         "runs_observed": runs,
         "runs_per_month": runs_per_day * DAYS_PER_MONTH,
         "run_seconds": duration,
-        "run_seconds_source": (
-            "--job-duration" if history.context.settings.job_duration else "median observed run"
-        ),
+        "run_seconds_source": ("--job-duration" if job_duration else "median observed run"),
     }
     if duration is None:
         return {
@@ -182,10 +179,10 @@ def service_cost(history: ServiceHistory) -> dict[str, Any]:
     }
 
 
-def job_cost(history: JobHistory) -> dict[str, Any]:
+def job_cost(history: JobHistory, table: PriceTable) -> dict[str, Any]:
     """The runtime stopped by hand, per month, against the same task always on as a service."""
     try:
-        size, source, rates, capacity = _size_and_rates(history)
+        size, source, rates, capacity = _size_and_rates(history, table)
     except _Unpriced as exc:
         return _unknown(str(exc))
     seconds = sum(Decimal(str(s.runtime)) for s in history.manual_stops if s.runtime)

@@ -1,79 +1,65 @@
-"""``ecs-advisor history``: read events, build histories, judge them with the history rules."""
+"""``ecs-advisor history``: the CloudTrail source's histories, judged by the history rules and
+priced, through the same pipeline as lint."""
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 from advisor.config import Settings
-from advisor.engine import LintResult, check_resources, settings_rules
-from advisor.history.actors import ActorRules
-from advisor.history.timeline import HistoryContext, build
-from advisor.model import Finding, InputError
-from advisor.sources.cloudtrail import ReadStats, read_events
-
-HISTORY_KINDS = {"service-history", "job-history", "run-task"}
+from advisor.engine import ReadContext, Result, judge, read
+from advisor.history.events import Event
+from advisor.history.timeline import HistoryContext, HistoryResource, build
+from advisor.model import Finding, TaskDefinition
 
 
-class HistorySettings:
-    def __init__(self) -> None:
-        self.min_service_stops = 3
-        self.min_job_stops = 2
-        self.job_duration: float | None = None  # seconds; else the median observed run
-        self.since: dt.datetime | None = None
-        self.until: dt.datetime | None = None
-
-
-def _task_definitions(paths: list[str], errors: list[InputError]) -> dict[str, tuple[str, dict]]:
-    """family -> (path, task definition) from the files given with --task-definitions."""
-    from advisor.model import TaskDefinition
-    from advisor.sources.discover import discover
-    from advisor.sources.json_files import InputFailure, NotRecognized, load
-
+def _task_definitions(resources: list[Any]) -> dict[str, tuple[str, dict]]:
+    """family -> (path, task definition), from the files given with --task-definitions."""
     found: dict[str, tuple[str, dict]] = {}
-    for candidate in discover(paths, [], __import__("pathlib").Path.cwd(), errors):
-        try:
-            _document, resources = load(candidate.path, candidate.path, candidate.explicit)
-        except (NotRecognized, OSError):
-            continue
-        except InputFailure as failure:
-            errors.append(failure.error)
-            continue
-        for resource in resources:
-            family = resource.data.get("family") if isinstance(resource, TaskDefinition) else None
-            if isinstance(family, str):
-                found[family] = (candidate.path, resource.data)
+    for resource in resources:
+        if isinstance(resource, TaskDefinition) and isinstance(resource.family, str):
+            found[resource.family] = (resource.document.path, resource.data)
     return found
 
 
-def run_history(
-    paths: list[str],
+def histories(
+    events: list[Event],
     settings: Settings,
-    history: HistorySettings,
-    task_definition_paths: list[str] | None = None,
-) -> LintResult:
-    rules = [r for r in settings_rules(settings) if set(r.applies_to) & HISTORY_KINDS]
-    result = LintResult()
-    actor_rules = ActorRules(settings.automation_roles, settings.human_roles)
-    stats = ReadStats()
+    stats: Any,
+    task_definitions: dict[str, tuple[str, dict]] | None = None,
+    known_desired: dict[tuple, int] | None = None,
+) -> list[HistoryResource]:
+    """The histories the events describe within the settings' window. The window is all the
+    records given (ECS or not), unless --since/--until narrow it."""
+    since, until = settings.since, settings.until
     events = [
         e
-        for e in read_events(paths, actor_rules, result.errors, stats)
-        if (history.since is None or e.time >= history.since)
-        and (history.until is None or e.time <= history.until)
+        for e in events
+        if (since is None or e.time >= since) and (until is None or e.time <= until)
     ]
-    result.files_checked = stats.files
     if not events:
-        return result
-    # The window is all the records given (ECS or not), unless --since/--until narrow it.
+        return []
     first = min([e.time for e in events] + ([stats.first] if stats.first else []))
     last = max([e.time for e in events] + ([stats.last] if stats.last else []))
-    window = (
-        max(first, history.since) if history.since else first,
-        min(last, history.until) if history.until else last,
-    )
-    context = HistoryContext(history, window)
-    if task_definition_paths:
-        context.task_definitions = _task_definitions(task_definition_paths, result.errors)
-    result.findings = check_resources(build(events, context), rules)
+    window = (max(first, since) if since else first, min(last, until) if until else last)
+    context = HistoryContext(window)
+    context.task_definitions = task_definitions or {}
+    context.known_desired = known_desired or {}
+    return build(events, context)
+
+
+def run_history(
+    paths: list[str], settings: Settings, task_definition_paths: list[str] | None = None
+) -> Result:
+    from advisor.enrich import Pricing, price_history
+
+    result = Result()
+    context = ReadContext(settings, result)
+    if task_definition_paths:  # read for their sizes: their errors count, nothing else
+        side = Result()
+        found = read(task_definition_paths, "task-definitions", ReadContext(settings, side))
+        result.errors.extend(side.errors)
+        context.task_definitions = _task_definitions(found)
+    judge(result, read(paths, "history", context), settings)
+    price_history(result.findings, Pricing(job_duration=settings.job_duration))
     result.findings.sort(key=Finding.sort_key)
     return result

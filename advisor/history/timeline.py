@@ -16,7 +16,8 @@ from typing import Any
 
 from advisor.history.actors import PERSON, Actor
 from advisor.history.events import TASK_STOPPED, Event, duration_seconds
-from advisor.model import Location
+from advisor.history.timefmt import iso
+from advisor.model import Kind, Location, Resource, RunTaskRequest
 
 
 def _name(value: object, default: str = "") -> str:
@@ -34,8 +35,13 @@ def family_of(task_definition: object) -> str:
 class EvidenceDocument:
     """Locates a history finding at the file and record of one of its events."""
 
+    from_api = False
+
     def __init__(self, events_by_id: dict[str, Event]) -> None:
         self.events_by_id = events_by_id
+        self.path = ""
+        self.data = None  # no JSON of its own: findings are identified by rule and resource
+        self.duplicate_keys: list[str] = []
 
     def locate(self, pointers: list[str]) -> list[Location]:
         locations = []
@@ -45,16 +51,21 @@ class EvidenceDocument:
         return locations
 
 
-class HistoryResource:
-    """Base of the history resources: a label, an ARN, the settings, and the events' document."""
+class HistoryResource(Resource):
+    """Base of the history resources: a label, an ARN, the window, and the events' document.
 
-    kind = "history"
+    ``key`` is (account, region, cluster, service or family).
+    """
 
     def __init__(self, key: tuple, context: HistoryContext) -> None:
+        super().__init__(context.document, "", {})
         self.key = key
         self.context = context
-        self.document = context.document
         self.arn = ""
+
+    @property
+    def window_days(self) -> float:
+        return self.context.window_days
 
     @property
     def label(self) -> str:
@@ -82,7 +93,7 @@ class ManualStop:
 
 
 class ServiceHistory(HistoryResource):
-    kind = "service-history"
+    kind = Kind.SERVICE_HISTORY
 
     def anchor(self) -> str:
         return self.manual_stops[-1].event.id
@@ -118,7 +129,7 @@ class ServiceHistory(HistoryResource):
 
 
 class JobHistory(HistoryResource):
-    kind = "job-history"
+    kind = Kind.JOB_HISTORY
 
     def anchor(self) -> str:
         return self.manual_stops[-1].event.id
@@ -131,8 +142,10 @@ class JobHistory(HistoryResource):
         self.task_definition = ""
 
 
-class RunTaskGroup(HistoryResource):
-    kind = "run-task"
+class RunTaskGroup(RunTaskRequest, HistoryResource):
+    """The RunTask calls for one family by one caller: one request, as the rules read it."""
+
+    kind = Kind.RUN_TASK
 
     def __init__(self, key: tuple, context: HistoryContext, actor: Actor) -> None:
         super().__init__(key, context)
@@ -152,13 +165,15 @@ class RunTaskGroup(HistoryResource):
         return [e for e in self.events if e.request.get("enableECSManagedTags") is not True]
 
     @property
-    def data(self) -> dict[str, Any]:
-        """The request as the RunTask rule reads it: managed tags only if every call set them."""
-        return {"enableECSManagedTags": not self.untagged, "calls": len(self.untagged)}
+    def enableECSManagedTags(self) -> bool:
+        """Managed tags only if every call asked for them."""
+        return not self.untagged
+
+    @property
+    def untagged_calls(self) -> int:
+        return len(self.untagged)
 
     def evidence(self) -> dict[str, Any]:
-        from advisor.history.timefmt import iso
-
         untagged = self.untagged
         return {
             "count": len(untagged),
@@ -172,27 +187,18 @@ class RunTaskGroup(HistoryResource):
 
 
 class HistoryContext:
-    """What every history resource shares: the window, the settings and the evidence."""
+    """What every history resource shares: the window, the evidence, and the facts besides the
+    records that pricing reads (task definitions given, desired counts read live)."""
 
-    def __init__(self, settings: Any, window: tuple[dt.datetime, dt.datetime]) -> None:
-        self.settings = settings
+    def __init__(self, window: tuple[dt.datetime, dt.datetime]) -> None:
         self.window = window
         self.document = EvidenceDocument({})
-        self._prices: Any = None
         # Desired counts known from outside the records (the audit reads them live): they held
         # through the window for a service no record changes.
         self.known_desired: dict[tuple, int] = {}
         # (account, region, family) -> [(revision, RegisterTaskDefinition request)], oldest first
         self.registered: dict[tuple, list[tuple[object, dict]]] = {}
         self.task_definitions: dict[str, tuple[str, dict]] = {}  # family -> (path, data) given
-
-    def prices(self) -> Any:
-        """The price table, loaded once, when the first finding needs money."""
-        if self._prices is None:
-            from advisor.cost.prices import PriceTable
-
-            self._prices = PriceTable.load()
-        return self._prices
 
     @property
     def window_days(self) -> float:

@@ -8,7 +8,8 @@ checks that this validator and jsonschema agree on every document in the corpus.
 
 Two deliberate departures, both about files people keep rather than API calls:
 - ``null`` means "not set" (console exports write it for every absent field);
-- a string holding a template placeholder is never judged (see ``advisor.placeholders``).
+- a value the source could not know (``advisor.values.Unknown``: a template placeholder) is
+  never judged.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from advisor.placeholders import has_placeholder
+from advisor.suggest import suggest
+from advisor.values import Unknown
 
 SCHEMA_PATH = Path(__file__).with_name("ecs.schema.json")
 
@@ -73,17 +75,6 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool | int | float):
         return f"{name} ({json.dumps(value)})"
     return name
-
-
-def suggest(word: str, candidates: list[str] | set[str]) -> str | None:
-    """The closest candidate to a misspelt word, if one is close enough."""
-    lowered = {c.lower(): c for c in candidates}
-    if word.lower() in lowered:
-        return lowered[word.lower()]
-    import difflib  # only needed when something is misspelt
-
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
@@ -191,7 +182,7 @@ class Validator:
             return
         kind = type(value)
         if node.types is not None and kind not in node.types:
-            if not has_placeholder(value):
+            if kind is not Unknown:  # a value only known later is never judged
                 message = f"{aws_path(path)} must be {node.wanted}, not {_describe(value)}"
                 errors.append(SchemaError(INVALID, tuple(path), message))
             return
@@ -279,7 +270,7 @@ class Validator:
 
     def _check_string(self, node: _Node, value: str, path: list, errors: list[SchemaError]) -> None:
         allowed = node.enum
-        if allowed is not None and value not in allowed and not has_placeholder(value):
+        if allowed is not None and value not in allowed:
             guess = suggest(value, allowed)
             hint = f"did you mean {guess!r}? " if guess else ""
             message = (

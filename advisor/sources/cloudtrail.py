@@ -17,34 +17,19 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
-import os
 import re
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 from advisor.history.actors import ActorRules
 from advisor.history.events import Event, from_cloudtrail, from_eventbridge
 from advisor.history.timefmt import parse_time
 from advisor.model import InputError
 
-SUFFIXES = (".json", ".json.gz", ".gz", ".jsonl", ".ndjson", ".jsonl.gz")
 _RECORD_START = '{"eventVersion"'
 _MARKERS = ("ecs.amazonaws.com", "aws.ecs")
-
-
-def discover(paths: list[str], errors: list[InputError]) -> Iterator[str]:
-    """Files under the given paths, skipping CloudTrail digests; sorted for stable output."""
-    for given in paths:
-        if os.path.isdir(given):
-            for folder, subfolders, files in os.walk(given):
-                subfolders[:] = sorted(d for d in subfolders if d != "CloudTrail-Digest")
-                for name in sorted(files):
-                    if name.endswith(SUFFIXES):
-                        yield os.path.join(folder, name)
-        elif os.path.isfile(given):
-            yield given
-        else:
-            errors.append(InputError(given, "no such file or directory"))
 
 
 def read_text(path: str) -> str:
@@ -204,8 +189,16 @@ def _event(item: object, path: str, line: int, pointer: str, rules: ActorRules) 
     return from_cloudtrail(item, rules, path, line, pointer)
 
 
+def event_files(paths: list[str], errors: list[InputError]) -> list[str]:
+    """The files under ``paths`` that may hold records (digests skipped), sorted by folder."""
+    from advisor.sources.discover import discover
+    from advisor.sources.registry import source
+
+    return [c.path for c in discover(paths, [source("cloudtrail")], [], Path.cwd(), errors)]
+
+
 def read_events(
-    paths: list[str], rules: ActorRules, errors: list[InputError], stats: ReadStats | None = None
+    files: list[str], rules: ActorRules, errors: list[InputError], stats: ReadStats | None = None
 ) -> Iterator[Event]:
     """Every ECS event in the files, once (duplicates share an eventID), file after file.
 
@@ -213,7 +206,7 @@ def read_events(
     """
     stats = stats or ReadStats()
     seen: set[str] = set()
-    for path in discover(paths, errors):
+    for path in files:
         try:
             text = read_text(path)
             file_errors: list[InputError] = []
@@ -240,3 +233,17 @@ def read_events(
             if event.id not in seen:
                 seen.add(event.id)
                 yield event
+
+
+def read(candidates: list[Any], context: Any) -> list[Any]:
+    """The source's door (``advisor.sources.registry``): the service, job and RunTask histories
+    the records of all the files describe, within the settings' window."""
+    from advisor.history.run import histories
+
+    settings = context.settings
+    actor_rules = ActorRules(settings.automation_roles, settings.human_roles)
+    stats = ReadStats()
+    files = [candidate.path for candidate in candidates]
+    events = list(read_events(files, actor_rules, context.result.errors, stats))
+    context.result.files_checked += stats.files
+    return histories(events, settings, stats, context.task_definitions)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 from advisor.jsonpos import PositionIndex
 from advisor.model import (
@@ -27,6 +29,8 @@ from advisor.model import (
     Service,
     TaskDefinition,
 )
+from advisor.sources.reading import InputFailure, NotRecognized, read_files
+from advisor.values import mark_unknowns, might_hold_placeholders
 
 # Marks a file as ECS configuration even when it does not parse.
 _ECS_MARKERS = re.compile(r'"(containerDefinitions|taskDefinitionArn|serviceArn)"\s*:')
@@ -53,20 +57,6 @@ _SERVICE_KEYS = {
     "healthCheckGracePeriodSeconds",
     "serviceConnectConfiguration",
 }
-
-
-class NotRecognized(Exception):
-    """The file holds no ECS resource. ``reason`` says why, for the note on a named file."""
-
-    def __init__(self, reason: str = "not an ECS task definition or service configuration") -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class InputFailure(Exception):
-    def __init__(self, error: InputError) -> None:
-        super().__init__(str(error))
-        self.error = error
 
 
 def looks_like_ecs(text: str) -> bool:
@@ -201,6 +191,8 @@ def resources_in(document: Document) -> list[Resource]:
 
 def load_text(text: str, display: str) -> tuple[Document, list[Resource]]:
     data, has_duplicates = parse(text, display)
+    if might_hold_placeholders(text):  # values only known later become Unknown, once, here
+        data = mark_unknowns(data)
     document = Document(display, text, data)
     found = resources_in(document)
     if not found:
@@ -221,3 +213,8 @@ def load(path: str, display: str, named: bool) -> tuple[Document, list[Resource]
         with open(path, "rb") as handle:
             raw = handle.read()
     return load_text(decode(raw, display, named), display)
+
+
+def read(candidates: list[Any], context: Any) -> Iterator[Resource]:
+    """The source's door (``advisor.sources.registry``): the resources of each file."""
+    return read_files(candidates, context, load)

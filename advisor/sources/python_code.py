@@ -10,17 +10,20 @@ when a file does. What becomes a resource:
 Only names bound to ``boto3.client("ecs")``, ``session.client("ecs")`` or
 ``boto3.Session().client("ecs")`` are ECS clients: a ``run_task`` on anything else is not ECS.
 Values that cannot be known statically (``**kwargs``, variables) are never guessed: they become
-placeholders the rules leave alone.
+``Unknown`` values the rules leave alone.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import sys
+from collections.abc import Iterator
 from typing import Any
 
-from advisor.model import InputError, Location, Service, TaskDefinition
-from advisor.sources.json_files import InputFailure, NotRecognized
+from advisor.model import Edit, InputError, Kind, Location, Resource, RunTaskRequest
+from advisor.sources.reading import InputFailure, NotRecognized, read_files
+from advisor.values import Unknown
 
 _MENTIONS_ECS = re.compile(r"""["']ecs["']|aws_ecs""")
 # ... and calls something the rules read: only such files are parsed.
@@ -31,18 +34,10 @@ CDK_TASK_DEFINITIONS = {"FargateTaskDefinition": "FARGATE", "Ec2TaskDefinition":
 CDK_SERVICES = {"FargateService", "Ec2Service"}
 
 
-class Unknown:
-    """A value that cannot be known without running the code."""
-
-    def __init__(self, code: str) -> None:
-        self.code = code
-
-    def placeholder(self) -> str:
-        return "${" + self.code + "}"
-
-
 class PythonDocument:
     """Positions of the calls and keywords a finding can point at."""
+
+    from_api = False
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
@@ -50,6 +45,7 @@ class PythonDocument:
         self.positions: dict[str, tuple[int, int]] = {}
         self.duplicate_keys: list[str] = []
         self.data = None
+        self.module: Any = None  # the libcst module, for fixes
 
     def locate(self, pointers: list[str]) -> list[Location]:
         found = []
@@ -65,72 +61,35 @@ class PythonDocument:
         return self.locate([pointer])[0]
 
 
-class CodeResource:
+class CodeScope(Resource):
     """ECS calls in one function (or at module level)."""
 
-    kind = "python-code"
+    __slots__ = ("calls", "scope")
+    kind = Kind.PYTHON_CODE
 
     def __init__(self, document: PythonDocument, scope: str) -> None:
-        self.document = document
-        self.pointer = f"/{scope}"
+        super().__init__(document, f"/{scope}", {})
         self.scope = scope
-        self.calls: list[dict[str, Any]] = []  # {"method", "pointer", "kwargs", "target", ...}
+        self.calls: list[dict[str, Any]] = []  # {"method", "pointer", "kwargs", ...}
 
     @property
     def label(self) -> str:
         return self.scope
 
 
-class RunTaskCall:
-    """One ``run_task`` call, as the RunTask rule reads requests."""
+class PythonRunTask(RunTaskRequest):
+    """One boto3 ``run_task`` call: its keyword arguments are the request's fields."""
 
-    kind = "run-task"
+    __slots__ = ("node",)
 
-    def __init__(self, document: PythonDocument, pointer: str, kwargs: dict[str, Any]) -> None:
-        self.document = document
-        self.pointer = pointer
-        self.kwargs = kwargs
+    def __init__(self, document: PythonDocument, pointer: str, kwargs: dict, node: Any) -> None:
+        super().__init__(document, pointer, kwargs)
+        self.node = node  # the libcst Call, for the fix
 
-    @property
-    def label(self) -> str:
-        definition = self.kwargs.get("taskDefinition")
-        if isinstance(definition, str):
-            return definition.rsplit("/", 1)[-1].split(":", 1)[0]
-        return "(family not known statically)"
+    def managed_tags_edit(self) -> Edit | None:
+        from advisor.sources.python_fixes import managed_tags_edit
 
-    @property
-    def data(self) -> dict[str, Any]:
-        value = self.kwargs.get("enableECSManagedTags")
-        data: dict[str, Any] = {"calls": 1}
-        if value is not None:
-            data["enableECSManagedTags"] = (
-                value.placeholder() if isinstance(value, Unknown) else value
-            )
-        return data
-
-    def anchor(self) -> str:
-        return self.pointer
-
-    def evidence(self) -> dict[str, Any]:
-        return {"count": 1, "call": "run_task"}
-
-
-class CodeTaskDefinition(TaskDefinition):
-    """A CDK task definition: judged by the task-definition rules, not by the API schema."""
-
-    __slots__ = ()
-
-    @property
-    def schema_errors(self) -> list:
-        return []
-
-
-class CodeService(Service):
-    __slots__ = ()
-
-    @property
-    def schema_errors(self) -> list:
-        return []
+        return managed_tags_edit(self.document.module, self.node)
 
 
 def literal(node: Any, module: Any) -> Any:
@@ -174,8 +133,11 @@ def literal(node: Any, module: Any) -> Any:
 
 
 def load(path: str, display: str, named: bool) -> tuple[PythonDocument, list[Any]]:
-    with open(path, "rb") as handle:
-        raw = handle.read()
+    if path == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        with open(path, "rb") as handle:
+            raw = handle.read()
     if b"\x00" in raw[:8192]:
         if named:
             raise InputFailure(InputError(display, "binary file: expected Python source"))
@@ -203,6 +165,7 @@ def load(path: str, display: str, named: bool) -> tuple[PythonDocument, list[Any
     from advisor.sources.python_visitor import collect
 
     document = PythonDocument(display, text)
+    document.module = module
     try:
         resources = collect(module, document)
     except RecursionError:
@@ -210,3 +173,8 @@ def load(path: str, display: str, named: bool) -> tuple[PythonDocument, list[Any
     if not resources:
         raise NotRecognized("no ECS calls")
     return document, resources
+
+
+def read(candidates: list[Any], context: Any) -> Iterator[Resource]:
+    """The source's door (``advisor.sources.registry``): the ECS calls of each file."""
+    return read_files(candidates, context, load)

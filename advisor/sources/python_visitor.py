@@ -12,17 +12,16 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from advisor.model import Service, TaskDefinition
 from advisor.sources.python_code import (
     CDK_SERVICES,
     CDK_TASK_DEFINITIONS,
-    CodeResource,
-    CodeService,
-    CodeTaskDefinition,
+    CodeScope,
     PythonDocument,
-    RunTaskCall,
-    Unknown,
+    PythonRunTask,
     literal,
 )
+from advisor.values import Unknown
 
 ECS_METHODS = {"run_task", "stop_task", "update_service"}
 
@@ -68,9 +67,9 @@ class _Collector(cst.CSTVisitor):
         self.cdk_names: dict[str, str] = {}  # FargateService imported by name -> its class
         self.client_functions: frozenset[str] = frozenset()  # `from boto3 import client`
         self.cdk_roots: set[str] = set()  # names bound to aws_cdk itself (import aws_cdk as cdk)
-        self.code: dict[str, CodeResource] = {}
+        self.code: dict[str, CodeScope] = {}
         self.resources: list[Any] = []
-        self.task_definitions: dict[str, CodeTaskDefinition] = {}  # variable -> CDK definition
+        self.task_definitions: dict[str, TaskDefinition] = {}  # variable -> CDK definition
         self.count = 0
 
     # --- positions ---------------------------------------------------------------------
@@ -286,7 +285,7 @@ class _Collector(cst.CSTVisitor):
         pointer = self._pointer(node, method)
         self._keyword_positions(pointer, node)
         scope = self._scope_name()
-        code = self.code.setdefault(scope, CodeResource(self.document, scope))
+        code = self.code.setdefault(scope, CodeScope(self.document, scope))
         task = next((a.value for a in node.args if a.keyword and a.keyword.value == "task"), None)
         code.calls.append(
             {
@@ -300,7 +299,7 @@ class _Collector(cst.CSTVisitor):
             }
         )
         if method == "run_task" and not (spread and "enableECSManagedTags" not in kwargs):
-            self.resources.append(RunTaskCall(self.document, pointer, kwargs))
+            self.resources.append(PythonRunTask(self.document, pointer, kwargs, node))
 
     def _cdk_task_definition(self, node: cst.Call, kind: str) -> None:
         kwargs, spread = self._kwargs(node)
@@ -310,7 +309,7 @@ class _Collector(cst.CSTVisitor):
 
         def value(name: str, default: int) -> Any:
             found = kwargs.get(name, default if not spread else Unknown("**kwargs"))
-            return found.placeholder() if isinstance(found, Unknown) else str(found)
+            return found if isinstance(found, Unknown) else str(found)
 
         data = {
             "family": identifier if isinstance(identifier, str) else "(CDK task definition)",
@@ -321,14 +320,14 @@ class _Collector(cst.CSTVisitor):
         if kind == "FargateTaskDefinition":
             data["cpu"], data["memory"] = value("cpu", 256), value("memory_limit_mib", 512)
             data["executionRoleArn"] = "(created by CDK)"  # CDK adds one when a container needs it
-        resource = CodeTaskDefinition(self.document, pointer, data, "", wrapped=True)
+        resource = TaskDefinition(self.document, pointer, data, "", wrapped=True)
         self.resources.append(resource)
         name = getattr(self, "_pending_task_definition", None)
         if name:
             self.task_definitions[name] = resource
             self._pending_task_definition = None
 
-    def _cdk_container(self, node: cst.Call, resource: CodeTaskDefinition) -> None:
+    def _cdk_container(self, node: cst.Call, resource: TaskDefinition) -> None:
         kwargs, _spread = self._kwargs(node)
         index = len(resource.data["containerDefinitions"])
         name = literal(node.args[0].value, self.module) if node.args else None
@@ -348,10 +347,7 @@ class _Collector(cst.CSTVisitor):
                 )
         environment = kwargs.get("environment")
         if isinstance(environment, dict):
-            container["environment"] = [
-                {"name": k, "value": v if not isinstance(v, Unknown) else v.placeholder()}
-                for k, v in environment.items()
-            ]
+            container["environment"] = [{"name": k, "value": v} for k, v in environment.items()]
         if "logging" in kwargs:
             container["logConfiguration"] = {"logDriver": "awsfirelens"}  # configured in code
         if isinstance(kwargs.get("essential"), bool):
@@ -376,10 +372,10 @@ class _Collector(cst.CSTVisitor):
         ):
             if cdk_name in kwargs:
                 found = kwargs[cdk_name]
-                data[api_name] = found.placeholder() if isinstance(found, Unknown) else found
+                data[api_name] = found
             elif spread:
-                data[api_name] = "${**kwargs}"
-        self.resources.append(CodeService(self.document, pointer, data, "", wrapped=True))
+                data[api_name] = Unknown("**kwargs")
+        self.resources.append(Service(self.document, pointer, data, "", wrapped=True))
 
 
 def _target_names(node: Any) -> list[str]:

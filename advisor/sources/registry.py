@@ -1,0 +1,68 @@
+"""The one door for input sources: each registers here, in one line, what it reads.
+
+A source is a module with ``read(candidates, context) -> Iterator[Resource]``: it turns the files
+discovery gives it into typed resources, and reports into ``context`` what it could not read.
+Its module is imported only when a file of its role and suffix turns up, so ``lint`` never loads
+the CloudTrail reader, libcst or the AWS SDK unless an input needs them.
+
+Roles: ``config`` (what ``lint`` and ``--fix`` read), ``task-definitions`` (``cost TASKDEF`` and
+``--task-definitions``), ``history`` (what ``history`` reads), ``live`` (the audit's account
+reads, which discovery never offers files to).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+
+class SourceEntry:
+    """A registered source: its name, module, the roles it serves, and what it recognizes."""
+
+    __slots__ = ("module", "name", "roles", "shebang", "skip_folders", "suffixes")
+
+    def __init__(
+        self,
+        name: str,
+        module: str,
+        roles: tuple[str, ...],
+        suffixes: tuple[str, ...] = (),
+        shebang: bytes | None = None,
+        skip_folders: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.module = module
+        self.roles = roles
+        self.suffixes = suffixes  # files found in folders are offered by suffix
+        self.shebang = shebang  # ... and a named extensionless file by its #! line
+        self.skip_folders = skip_folders  # folders that never hold its inputs
+
+    def load(self) -> ModuleType:
+        return importlib.import_module(self.module)
+
+    def read(self, candidates: list[Any], context: Any) -> Iterator[Any]:
+        return self.load().read(candidates, context)
+
+
+SOURCES: tuple[SourceEntry, ...] = (
+    SourceEntry("json", "advisor.sources.json_files", ("config", "task-definitions"), (".json",)),
+    SourceEntry("python", "advisor.sources.python_code", ("config",), (".py",), b"python"),
+    SourceEntry(
+        "cloudtrail",
+        "advisor.sources.cloudtrail",
+        ("history",),
+        (".json", ".json.gz", ".gz", ".jsonl", ".ndjson", ".jsonl.gz"),
+        skip_folders=("CloudTrail-Digest",),
+    ),
+    SourceEntry("live", "advisor.audit.live_source", ("live",)),
+)
+
+
+def for_role(role: str) -> list[SourceEntry]:
+    return [entry for entry in SOURCES if role in entry.roles]
+
+
+def source(name: str) -> SourceEntry:
+    return next(entry for entry in SOURCES if entry.name == name)
