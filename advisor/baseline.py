@@ -2,6 +2,9 @@
 
 A baseline file lists fingerprints (never line numbers: moving a block or adding lines above it
 changes nothing), with a count each, so a second identical problem in the same place is new.
+Each entry also names the rule, the file and the resource, for a person reading the file, but
+not the finding's message: baselines are committed, and a message is written for a terminal, not
+for a repository (baselines written before kept it; they still load, the message unused).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ def write(path: str, findings: list[Any]) -> None:
 
     entries = [
         {"fingerprint": f.fingerprint, "code": f.code, "name": f.name, "path": f.location.path,
-         "resource": f.resource, "message": f.message}
+         "resource": f.resource}
         for f in sorted(findings, key=lambda f: (f.location.path, f.code, f.fingerprint))
     ]  # fmt: skip
     write_text(path, json.dumps({"version": VERSION, "findings": entries}, indent=1) + "\n")

@@ -57,10 +57,49 @@ def write(changes: list[tuple[str, str, str]]) -> None:
 
 
 def unified_diff(path: str, old: str, new: str) -> str:
+    """The change as a unified diff (``--- a/PATH``, ``+++ b/PATH``, 3 lines of context), with
+    secrets' values hidden on every line it prints, context, removed and added alike.
+
+    A line can hold an environment variable's value, a secret's ``valueFrom``, a log option, a
+    docker label or repository credentials, or, in Python, a RunTask ``overrides`` environment or
+    a ``DB_PASSWORD = "..."``; the diff must not print them (it goes to CI logs and pull-request
+    comments). Each such value is shown as ``<hidden>``, with its key and the line's layout kept::
+
+         "options": {
+        +  "awslogs-stream-prefix": <hidden>,
+           "apikey": <hidden>,
+
+    so a reviewer still reads which members are around the change and what is added. What is
+    hidden is listed in ``advisor.redact``; log option values are hidden even when the fix wrote
+    them (the stream prefix is the container's name). The hunks are the ones
+    ``difflib.unified_diff`` makes of the real lines: only what each line shows differs.
+    """
     import difflib
 
-    return "".join(
-        difflib.unified_diff(
-            old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-        )
-    )
+    from advisor.redact import hidden_lines
+
+    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    shown_before, shown_after = hidden_lines(path, old), hidden_lines(path, new)
+    out: list[str] = []
+    for group in difflib.SequenceMatcher(None, before, after).get_grouped_opcodes(3):
+        if not out:
+            out += [f"--- a/{path}\n", f"+++ b/{path}\n"]
+        first, last = group[0], group[-1]
+        out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out += [" " + line for line in shown_before[i1:i2]]
+                continue
+            if tag in ("replace", "delete"):
+                out += ["-" + line for line in shown_before[i1:i2]]
+            if tag in ("replace", "insert"):
+                out += ["+" + line for line in shown_after[j1:j2]]
+    return "".join(out)
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk's range as ``difflib.unified_diff`` writes it (``3``, ``3,4``, ``2,0``)."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -119,9 +120,21 @@ def is_secret_name(name: str) -> bool:
     return words[-1] in _SECRET_LAST_WORDS or tuple(words[-2:]) in _SECRET_LAST_PAIRS
 
 
-def secret_reason(name: str, value: str) -> str | None:
-    """Why a literal value looks like a secret, or None. Never includes the value."""
-    if not value:
+def looks_like_credential(value: object) -> bool:
+    """A string shaped like a credential (an AWS access key, a private key, a password in a URL)."""
+    return isinstance(value, str) and _SECRET_VALUE.search(value) is not None
+
+
+def secret_reason(name: str, value: object) -> str | None:
+    """Why a literal value looks like a secret, or None. Never includes the value.
+
+    A number is judged as it is written in JSON (``73914226`` under ``DB_PASSWORD`` is a secret
+    in plain text, and so is ``"73914226"``; ``true`` or ``8`` are not); objects and arrays are
+    not literal values (invalid-field-value reports their type).
+    """
+    if isinstance(value, bool | int | float):
+        value = json.dumps(value)
+    if not isinstance(value, str) or not value:
         return None
     if _SECRET_VALUE.search(value):
         return "its value has the shape of a credential"
@@ -142,7 +155,9 @@ class SecretInEnvironment(Rule):
         "of this file in version control. A variable is judged by the last word of its name "
         "(`DB_PASSWORD`, `stripeApiKey`, but not `TOKEN_TTL_SECONDS`) and by values shaped like "
         "credentials (AWS access keys, private keys, passwords in URLs); log driver options "
-        "(a FireLens `apikey`) likewise. The finding names the variable and never its value."
+        "(a FireLens `apikey`) likewise. A number counts as it reads in JSON: `48151623` under "
+        "`DB_PASSWORD` is a password in plain text (and AWS rejects the number besides). The "
+        "finding names the variable and never its value."
     )
     example = _task(environment='{"name": "DB_PASSWORD", "value": "hunter2-prod"}')
     fixed = _task(
@@ -163,7 +178,7 @@ class SecretInEnvironment(Rule):
                 if not isinstance(variable, dict):
                     continue
                 name, value = variable.get("name"), variable.get("value")
-                if isinstance(name, str) and isinstance(value, str):
+                if isinstance(name, str):
                     reason = secret_reason(name, value)
                     if reason:
                         yield Hit(
@@ -176,7 +191,7 @@ class SecretInEnvironment(Rule):
             log = container.get("logConfiguration")
             log_options = log.get("options") if isinstance(log, dict) else None
             for key, value in log_options.items() if isinstance(log_options, dict) else ():
-                reason = secret_reason(key, value) if isinstance(value, str) else None
+                reason = secret_reason(key, value)
                 if reason:
                     yield Hit(
                         resource.at(

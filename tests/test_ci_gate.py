@@ -139,6 +139,21 @@ def test_baseline_round_trip_survives_moved_lines(cli, tmp_path):
     assert code == 1 and out.count("ECS402") == 1 and "DB_PASSWORD" in out
 
 
+def test_baselines_hold_no_messages_and_old_ones_with_messages_still_load(cli, tmp_path):
+    write(tmp_path, "td.json", BAD)
+    assert cli("lint", "--baseline", "baseline.json", "--update-baseline", "td.json")[0] == 0
+    document = json.loads((tmp_path / "baseline.json").read_text())
+    assert document["version"] == 1
+    for entry in document["findings"]:
+        assert set(entry) == {"fingerprint", "code", "name", "path", "resource"}
+    for entry in document["findings"]:  # as ecs-advisor 0.1.0 wrote them
+        entry["message"] = "a message from an older version"
+    (tmp_path / "old.json").write_text(json.dumps(document))
+    code, out, _ = cli("lint", "--baseline", "old.json", "td.json")
+    shown = f"{len(document['findings'])} findings in the baseline not shown"
+    assert code == 0 and shown in out
+
+
 def test_a_missing_or_broken_baseline_is_one_line(cli, tmp_path):
     write(tmp_path, "td.json", BAD)
     code, _, err = cli("lint", "--baseline", "nope.json", "td.json")

@@ -116,3 +116,128 @@ def test_each_rule_says_whether_its_fix_is_safe(cli):
     assert "Fix safety" in out and "Safe in Python code" in out
     _, out, _ = cli("explain", "ECS301")
     assert "no automatic fix" in out
+
+
+# --- what the diff shows ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (SCRIPT, SCRIPT.replace("    ecs.run_task(taskDefinition", "    ecs.stop_task(task")),
+        (SERVICE, SERVICE.replace("{\n", '{\n    "propagateTags": "SERVICE",\n', 1)),
+        ("a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\n", "a\nB\nc\nd\ne\nf\ng\nh\ni\nJ\nk\nl"),
+        ("one\ntwo\n", ""),
+        ("", "one\n"),
+        ("same\n", "same\n"),
+    ],
+)
+def test_the_diff_is_difflibs_when_there_is_nothing_to_hide(old, new):
+    import difflib
+
+    from advisor.fix import unified_diff
+
+    expected = "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True), new.splitlines(keepends=True), "a/x.py", "b/x.py"
+        )
+    )
+    assert unified_diff("x.py", old, new) == expected
+
+
+def test_json_lines_keep_keys_and_names_and_hide_values():
+    from advisor.redact import hidden_lines
+
+    text = json.dumps(
+        {
+            "family": "web",
+            "containerDefinitions": [
+                {
+                    "name": "web",
+                    "environment": [{"name": "DB_PASSWORD", "value": "hunter2"}],
+                    "secrets": [{"name": "KEY", "valueFrom": "arn:aws:ssm:x"}],
+                    "logConfiguration": {"logDriver": "awslogs", "options": {"name": "x"}},
+                    "dockerLabels": {"a": "b"},
+                    "repositoryCredentials": {"credentialsParameter": "arn:p"},
+                    "healthCheck": {"command": ["CMD", "curl -u admin:pw@x"]},
+                    "image": "AKIAIOSFODNN7EXAMPLE",
+                }
+            ],
+            "tags": [{"key": "dbPassword", "value": "x"}],
+            "password": {"nested": ["hunter2", 42]},
+            "odd\u2028key": "line\u2028separator",
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+    shown = hidden_lines("td.json", text)
+    assert len(shown) == len(text.splitlines(keepends=True))
+    joined = "".join(shown)
+    for hidden in (
+        '"value": <hidden>',
+        '"valueFrom": <hidden>',
+        '"credentialsParameter": <hidden>',
+    ):
+        assert hidden in joined
+    assert '"name": "DB_PASSWORD"' in joined and '"name": "KEY"' in joined  # names, not values
+    assert '"logDriver": "awslogs"' in joined and '"family": "web"' in joined
+    assert '"options": {\n' in joined and '"name": <hidden>' in joined  # a log option's value
+    assert '"a": <hidden>' in joined
+    assert '"image": <hidden>' in joined  # shaped like an access key, wherever it is
+    assert "hunter2" not in joined and "arn:p" not in joined and "42" not in joined
+    assert '"key": "dbPassword"' in joined  # a tag is not hidden; "password" is, everything in it
+    assert "curl -u admin:pw@x" in joined  # no secret's key, no credential shape: shown
+
+
+def test_python_lines_hide_secret_assignments_overrides_and_cdk_environments():
+    from advisor.redact import hidden_lines
+
+    text = '''import boto3
+DB_PASSWORD = "hunter2"
+self_token: str = 'tok' 'en'
+ecs.run_task(overrides={"containerOverrides": [{"name": "app", "environment": [
+    {"name": "PIN", "value": 4242}]}]}, taskDefinition="app:1")
+task.add_container("web", environment={"API_KEY": f"k-{x}"}, docker_labels={"l": "v"})
+note = """a
+-----BEGIN RSA PRIVATE KEY-----"""
+secret = """first
+second"""
+'''
+    shown = hidden_lines("jobs.py", text)
+    assert len(shown) == len(text.splitlines(keepends=True))
+    assert shown[1] == "DB_PASSWORD = <hidden>\n"
+    assert shown[2] == "self_token: str = <hidden>\n"
+    assert '[{"name": "app", "environment": [' in shown[3]
+    assert shown[4] == '    {"name": "PIN", "value": <hidden>}]}]}, taskDefinition="app:1")\n'
+    assert shown[5] == (
+        'task.add_container("web", environment={"API_KEY": <hidden>}, docker_labels={"l": <hidden>})\n'
+    )
+    assert shown[6] == "note = <hidden>\n" and shown[7] == "\n"  # a credential in a string
+    assert shown[8] == "secret = <hidden>\n" and shown[9] == "\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'ecs.run_task(\n    cluster="prod", count=2,\n    password = f"{x}hunter2"\n',
+        'ecs.run_task(cluster="prod",\n    password="hunter2 and more\n',
+        'x = """prod\nhunter2\n',
+    ],
+)
+def test_python_that_does_not_parse_has_every_literal_hidden(text):
+    from advisor.redact import hidden_lines
+
+    shown = hidden_lines("broken.py", text)
+    assert len(shown) == len(text.splitlines())
+    assert "prod" not in "".join(shown) and "hunter2" not in "".join(shown)
+    joined = "".join(shown)
+    assert "cluster=<hidden>" in joined or joined.startswith("x = <hidden>\n")
+
+
+def test_a_bom_does_not_shift_what_is_hidden():
+    from advisor.redact import hidden_lines
+
+    text = '\ufeff{"environment": [{"name": "A", "value": "hunter2"}]}\n'
+    assert hidden_lines("td.json", text) == [
+        '\ufeff{"environment": [{"name": "A", "value": <hidden>}]}\n'
+    ]

@@ -446,6 +446,47 @@ def test_harmless_environment_values_pass(linter, name, value):
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("DB_PASSWORD", 73914226), ("API_TOKEN", 4815162342), ("PIN_CODE_SECRET", 12.5)],
+)
+def test_a_number_under_a_secret_name_is_a_secret(linter, name, value):
+    container = good_container(environment=[{"name": name, "value": value}])
+    findings = linter.findings(good_taskdef(containerDefinitions=[container]))
+    finding = only(findings, "secret-in-environment")
+    assert name in finding.message and str(value) not in finding.message
+    # AWS rejects the number too: invalid-field-value names the type, not the number.
+    [invalid] = [f for f in findings if f.name == "invalid-field-value"]
+    assert "must be a string, not" in invalid.message and str(value) not in invalid.message
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DB_PASSWORD", 8),  # as harmless as "8"
+        ("API_TOKEN", True),
+        ("TOKEN_TTL_SECONDS", 73914226),  # the name does not say secret
+        ("DB_PASSWORD", {"nested": "x"}),  # not a literal: invalid-field-value reports it
+        ("DB_PASSWORD", None),
+    ],
+)
+def test_harmless_numbers_and_non_literals_pass(linter, name, value):
+    container = good_container(environment=[{"name": name, "value": value}])
+    assert "secret-in-environment" not in linter.codes(
+        good_taskdef(containerDefinitions=[container])
+    )
+
+
+def test_a_number_in_a_secret_log_option(linter):
+    log = {"logDriver": "awsfirelens", "options": {"Name": "datadog", "apikey": 73914226}}
+    findings = linter.findings(
+        good_taskdef(containerDefinitions=[good_container(logConfiguration=log)])
+    )
+    finding = only(findings, "secret-in-environment")
+    assert finding.location.pointer == "/containerDefinitions/0/logConfiguration/options/apikey"
+    assert "73914226" not in " ".join(f.message for f in findings)
+
+
 def test_literal_secrets_in_log_options(linter):
     log = {
         "logDriver": "awsfirelens",

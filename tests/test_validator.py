@@ -125,6 +125,38 @@ def test_mutations_do_produce_errors():
     assert broken > len(SEEDS) * 3
 
 
+def _leaves(value, path=()):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _leaves(v, (*path, i))
+    else:
+        yield path
+
+
+@pytest.mark.parametrize(
+    "sentinel", ["S3NT1NEL-9f8e", 73914226, -73914226, 7391.4226, "S3NT1NEL" * 300]
+)
+def test_messages_name_types_never_values(sentinel):
+    """Every value of every seed document replaced in turn by a sentinel (a wrong type, a value
+    outside an enum, a number outside a range, a string too long): the messages say what is
+    wrong without quoting it, since it may be a password."""
+    needle = str(sentinel)[:8].lower()
+    reported = 0
+    for seed in SEEDS:
+        definition = definition_for(seed)
+        for path in _leaves(seed):
+            document = copy.deepcopy(seed)
+            parent = value_at(document, path[:-1])
+            parent[path[-1]] = sentinel
+            for error in OURS.validate(document, definition):
+                reported += 1
+                assert needle not in error.message.lower(), error.message
+    assert reported > 50
+
+
 # --- real-world documents -----------------------------------------------------------------
 
 

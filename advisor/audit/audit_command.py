@@ -145,8 +145,8 @@ def _judge(data: RegionData, settings: Settings, result: Result) -> None:
     judge(region, resources, settings)
     pricing = Pricing(data.region, settings.job_duration)
     for cost in price_services(region.findings, resources, pricing):
-        cost["line"] = 1
-        result.costs.append({**cost, "account": data.account})
+        where = {"resource": cost["resource"], "path": cost["path"], "line": 1}
+        result.costs.append({**where, "account": data.account, **cost})
     price_history(region.findings, pricing)
     scope = result.scope
     assert scope is not None

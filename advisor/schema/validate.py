@@ -6,6 +6,9 @@ jsonschema takes about 5x as long per task definition and 70+ ms to import (benc
 ``minimum``/``maximum``, ``minLength``/``maxLength``, ``minItems``/``maxItems``. The test suite
 checks that this validator and jsonschema agree on every document in the corpus.
 
+Messages name the field, the type it has and the type (or range, or AWS's allowed values) it
+needs; they never quote the value itself, which may be a secret.
+
 Two deliberate departures, both about files people keep rather than API calls:
 - ``null`` means "not set" (console exports write it for every absent field);
 - a value the source could not know (``advisor.values.Unknown``: a template placeholder) is
@@ -68,13 +71,10 @@ def aws_path(path: tuple[str | int, ...] | list[str | int]) -> str:
 
 
 def _describe(value: Any) -> str:
-    name = _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"{name} ({json.dumps(shown)})"
-    if isinstance(value, bool | int | float):
-        return f"{name} ({json.dumps(value)})"
-    return name
+    """The JSON type of a value, never the value: messages end up in CI logs, SARIF uploads and
+    pull-request comments, and the value may be a password (an environment variable's value, a
+    log option, a secret's valueFrom)."""
+    return _JSON_TYPE_NAMES.get(type(value), "a value of another type")
 
 
 _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
@@ -271,10 +271,10 @@ class Validator:
     def _check_string(self, node: _Node, value: str, path: list, errors: list[SchemaError]) -> None:
         allowed = node.enum
         if allowed is not None and value not in allowed:
-            guess = suggest(value, allowed)
+            guess = suggest(value, allowed)  # one of AWS's values, not the user's
             hint = f"did you mean {guess!r}? " if guess else ""
             message = (
-                f"{aws_path(path)} has invalid value {json.dumps(value)}; {hint}"
+                f"{aws_path(path)} is not one of the valid values; {hint}"
                 f"valid values: {', '.join(allowed)}"
             )
             errors.append(SchemaError(INVALID, tuple(path), message))
@@ -290,7 +290,7 @@ class Validator:
         low, high = node.minimum, node.maximum
         if (low is not None and value < low) or (high is not None and value > high):
             bounds = f"at least {low}" if high is None else f"between {low} and {high}"
-            message = f"{aws_path(path)} must be {bounds}, not {value}"
+            message = f"{aws_path(path)} must be {bounds}"
             errors.append(SchemaError(INVALID, tuple(path), message))
 
 
