@@ -22,6 +22,7 @@ from advisor.config import (
     load_settings,
     load_settings_file,
 )
+from advisor.report import FORMATS
 
 
 def _selectors(values: list[str] | None) -> list[str] | None:
@@ -31,7 +32,7 @@ def _selectors(values: list[str] | None) -> list[str] | None:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-REPORT_FORMATS = ("text", "json", "sarif", "github", "junit", "markdown")
+REPORT_FORMATS = tuple(FORMATS)
 
 
 def _gate_options(command: argparse.ArgumentParser) -> None:
@@ -137,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--accounts", metavar="FILE", help="account ids, one a line")
     audit.add_argument("--role-name", help="with --accounts: the role to assume in each")
     audit.add_argument("--max-workers", type=int, default=4, metavar="N")
-    audit.add_argument("--format", choices=("text", "json", "markdown", "sarif"), default="text")
+    audit.add_argument("--format", choices=REPORT_FORMATS, default="text")
     audit.add_argument("--output", metavar="FILE", help="write the report here (atomically)")
     audit.add_argument(
         "--print-iam-policy", action="store_true", help="print the IAM policy it needs"
@@ -254,8 +255,7 @@ def _gate(args: argparse.Namespace, result: Any, settings: Settings) -> None:
 
 
 def _report(args: argparse.Namespace, result: Any, settings: Settings) -> int:
-    from advisor import baseline
-    from advisor.report import render
+    from advisor import baseline, report
 
     if args.update_baseline and not args.baseline:
         raise ConfigError("--update-baseline needs --baseline FILE")
@@ -279,14 +279,7 @@ def _report(args: argparse.Namespace, result: Any, settings: Settings) -> int:
                 f"--report {extra!r}: use FORMAT:FILE, FORMAT one of {', '.join(REPORT_FORMATS)}"
             )
         reports.append((fmt, path))
-    for fmt, path in reports:
-        text = render(result, fmt)
-        if path:
-            from advisor.atomic import write_text
-
-            write_text(path, text)
-        else:
-            sys.stdout.write(text)
+    report.emit(result, reports)
     return result.exit_code(settings.fail_threshold())
 
 
@@ -383,21 +376,20 @@ def run_audit(args: argparse.Namespace) -> int:
         print(
             f"ecs-advisor: error: {where}: {error['source']}: {error['message']}", file=sys.stderr
         )
-    from advisor.audit import audit_report
+    from advisor import report
 
-    audit_report.write(result, args.format, args.output)
+    report.emit(result, [(args.format, args.output)])
     return result.exit_code(settings.fail_threshold())
 
 
 def run_cost(args: argparse.Namespace) -> int:
+    from advisor import report
     from advisor.cost.command import estimate
-    from advisor.report import cost_report
+    from advisor.engine import Result
 
-    result = estimate(args)
-    if args.format == "json":
-        cost_report.render_json(result, sys.stdout)
-    else:
-        cost_report.render_text(result, sys.stdout)
+    result = Result()
+    result.estimate = estimate(args)
+    report.emit(result, [(args.format, None)])
     return 0
 
 

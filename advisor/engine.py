@@ -37,6 +37,7 @@ class Result:
         self.audit_errors: list[dict[str, str]] = []
         self.unknown: list[str] = []
         self.scope: dict[str, Any] | None = None
+        self.estimate: dict[str, Any] | None = None  # ``ecs-advisor cost``: the priced usage
 
     def exit_code(self, fail_threshold: int | None) -> int:
         if self.errors:

@@ -74,6 +74,10 @@ def junit(result: Any) -> str:
 
 def markdown(result: Any) -> str:
     """A summary table for a pull-request comment or $GITHUB_STEP_SUMMARY."""
+    if result.scope is not None:
+        from advisor.report.audit_tables import tables
+
+        return tables(result, "github")
     counts = {"error": 0, "warning": 0, "info": 0}
     for f in result.findings:
         counts[f.severity] += 1

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any, TextIO
 
 from advisor.cost.estimate import cents, to_cents
-from advisor.report.json_report import json_default
-
-
-def render_json(result: dict[str, Any], stream: TextIO) -> None:
-    json.dump(result, stream, indent=2, default=json_default)
-    stream.write("\n")
 
 
 def _number(value: Decimal | float) -> str:

@@ -1,13 +1,13 @@
-"""An object with a ``findings`` list, plus ``errors``, ``notes`` and a ``summary``."""
+"""JSON for programs: an object with a ``findings`` list, plus ``errors``, ``notes`` and a
+``summary`` (the audit's adds ``costs`` and its scope); a cost estimate as it is."""
 
 from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import TextIO
 
 from advisor import __version__
-from advisor.engine import LintResult
+from advisor.engine import Result
 
 
 def json_default(value: object) -> object:
@@ -16,7 +16,13 @@ def json_default(value: object) -> object:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def render(result: LintResult, stream: TextIO) -> None:
+def render(result: Result) -> str:
+    if result.estimate is not None:
+        return json.dumps(result.estimate, indent=2, default=json_default) + "\n"
+    if result.scope is not None:
+        from advisor.report.audit_tables import json_document
+
+        return json_document(result)
     by_severity = {"error": 0, "warning": 0, "info": 0}
     for f in result.findings:
         by_severity[f.severity] += 1
@@ -33,5 +39,4 @@ def render(result: LintResult, stream: TextIO) -> None:
             "baselined": getattr(result, "baselined", 0),
         },
     }
-    json.dump(document, stream, indent=2, default=json_default)
-    stream.write("\n")
+    return json.dumps(document, indent=2, default=json_default) + "\n"

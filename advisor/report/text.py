@@ -1,11 +1,13 @@
-"""``path:line:col: CODE message [name]``, one line per finding, then a summary."""
+"""Text for a person: ``path:line:col: CODE message [name]``, one line per finding, then a
+summary; the audit's tables; a cost estimate."""
 
 from __future__ import annotations
 
+import io
 import os
 from typing import TextIO
 
-from advisor.engine import LintResult
+from advisor.engine import Result
 from advisor.model import ERROR, INFO, WARNING
 
 _COLOURS = {ERROR: "31", WARNING: "33", INFO: "36"}
@@ -26,8 +28,23 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def render(result: LintResult, stream: TextIO) -> None:
-    colour = use_colour(stream)
+def render(result: Result, colour: bool = False) -> str:
+    if result.estimate is not None:
+        from advisor.report.cost_report import render_text
+
+        stream = io.StringIO()
+        render_text(result.estimate, stream)
+        return stream.getvalue()
+    if result.scope is not None:
+        from advisor.report.audit_tables import tables
+
+        return tables(result, "simple")
+    stream = io.StringIO()
+    _findings(result, stream, colour)
+    return stream.getvalue()
+
+
+def _findings(result: Result, stream: TextIO, colour: bool) -> None:
     for f in result.findings:
         where = _paint(f"{f.location.path}:{f.location.line}:{f.location.column}:", "1", colour)
         code = _paint(f.code, _COLOURS[f.severity], colour)
@@ -110,7 +127,7 @@ def cost_table(costs: list[dict]) -> str:
     )
 
 
-def summary_line(result: LintResult) -> str:
+def summary_line(result: Result) -> str:
     checked = _plural(result.files_checked, "file")
     unreadable = len({e.path for e in result.errors})
     tail = f"; {_plural(unreadable, 'input')} could not be checked" if unreadable else ""

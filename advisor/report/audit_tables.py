@@ -1,10 +1,10 @@
-"""Audit reports: text tables, JSON, Markdown for a ticket or a chat message, SARIF."""
+"""The audit's sections, for the formats to print: a scope line, findings and cost tables
+(plain or GitHub Markdown), what could not be read, and the JSON document."""
 
 from __future__ import annotations
 
 import io
 import json
-import sys
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +29,7 @@ def _summary(result: Any) -> dict[str, Any]:
     }
 
 
-def _json(result: Any) -> str:
+def json_document(result: Any) -> str:
     from advisor import __version__
 
     document = {
@@ -74,7 +74,7 @@ def _cost_rows(result: Any) -> list[tuple]:
     return rows
 
 
-def _tables(result: Any, tablefmt: str) -> str:
+def tables(result: Any, tablefmt: str) -> str:
     from tabulate import tabulate
 
     summary = _summary(result)
@@ -105,23 +105,3 @@ def _tables(result: Any, tablefmt: str) -> str:
             f"Could not read: {error.get('account', '')} {error.get('region', '')} {error['source']}: {error['message']}\n"
         )
     return out.getvalue()
-
-
-def render(result: Any, fmt: str) -> str:
-    if fmt == "json":
-        return _json(result)
-    if fmt == "sarif":
-        from advisor.report.sarif import document
-
-        return json.dumps(document(result.findings), indent=2) + "\n"
-    return _tables(result, "github" if fmt == "markdown" else "simple")
-
-
-def write(result: Any, fmt: str, output: str | None) -> None:
-    text = render(result, fmt)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from advisor.atomic import write_text
-
-    write_text(output, text)
