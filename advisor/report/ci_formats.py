@@ -31,7 +31,24 @@ def github(result: Any) -> str:
             ]
         )
         lines.append(f"::{_GITHUB_LEVELS[f.severity]} {properties}::{_github_escape(f.message)}")
+    for error in result.errors:  # what could not be read fails the check visibly, too
+        properties = f"file={_github_escape(error.path, True)}"
+        if error.line is not None:
+            properties += f",line={error.line}"
+        properties += ",title=ecs-advisor input error"
+        lines.append(f"::error {properties}::{_github_escape(error.message)}")
+    for problem in unread(result):
+        lines.append(f"::error title=ecs-advisor could not read::{_github_escape(problem)}")
     return "".join(line + "\n" for line in lines)
+
+
+def unread(result: Any) -> list[str]:
+    """The audit's sources that could not be read, one line each."""
+    return [
+        " ".join(v for v in (e.get("account"), e.get("region"), e["source"]) if v)
+        + f": {e['message']}"
+        for e in result.audit_errors
+    ]
 
 
 def junit(result: Any) -> str:
@@ -82,8 +99,17 @@ def markdown(result: Any) -> str:
     for f in result.findings:
         counts[f.severity] += 1
     lines = ["## ecs-advisor", ""]
+    if result.errors:
+        lines.append(f"**{len(result.errors)} input(s) could not be checked** (exit code 2):")
+        lines.append("")
+        lines += [f"- :no_entry: `{e}`" for e in result.errors]
+        lines.append("")
     if not result.findings:
-        lines.append(f"No problems found in {result.files_checked} file(s).")
+        checked = f"{result.files_checked} file(s)"
+        if result.errors:
+            lines.append(f"No problems found in the {checked} that could be read.")
+        else:
+            lines.append(f"No problems found in {checked}.")
         return "\n".join(lines) + "\n"
     lines.append(
         f"**{len(result.findings)} problem(s)**: {counts['error']} error(s), "
@@ -102,4 +128,5 @@ def markdown(result: Any) -> str:
 def sarif(result: Any) -> str:
     from advisor.report.sarif import document
 
-    return json.dumps(document(result.findings), indent=2) + "\n"
+    failures = [str(e) for e in result.errors] + unread(result)
+    return json.dumps(document(result.findings, failures), indent=2) + "\n"

@@ -10,7 +10,10 @@ from rules import ALL_RULES
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def document(findings: list[Any]) -> dict[str, Any]:
+def document(findings: list[Any], failures: list[str] | None = None) -> dict[str, Any]:
+    """The SARIF log; ``failures`` (inputs or sources that could not be read) become tool
+    execution notifications of an invocation that did not succeed, so code scanning never
+    takes an unread input for a clean one."""
     rules = [
         {
             "id": rule.code,
@@ -49,6 +52,14 @@ def document(findings: list[Any]) -> dict[str, Any]:
             {
                 "tool": {"driver": {"name": "ecs-advisor", "version": __version__, "rules": rules}},
                 "results": results,
+                "invocations": [
+                    {
+                        "executionSuccessful": not failures,
+                        "toolExecutionNotifications": [
+                            {"level": "error", "message": {"text": text}} for text in failures or []
+                        ],
+                    }
+                ],
             }
         ],
     }
