@@ -6,15 +6,16 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+import boto3
+import cloudtrail_factory as ct
+import jsonschema
+import moto
 import pytest
+from botocore import stub
+from botocore.stub import Stubber
+from conftest import DATA
 
-boto3 = pytest.importorskip("boto3")
-moto = pytest.importorskip("moto")
-import cloudtrail_factory as ct  # noqa: E402
-from botocore import stub  # noqa: E402
-from botocore.stub import Stubber  # noqa: E402
-
-from advisor.audit import aws_session  # noqa: E402
+from advisor.audit import aws_session
 
 REGION = "eu-west-1"
 
@@ -353,15 +354,9 @@ def test_many_accounts_through_assumed_roles(cli, tmp_path):
 
 
 def test_sarif_validates_against_the_oasis_schema(cli, tmp_path):
-    jsonschema = pytest.importorskip("jsonschema")
-    from conftest import SHARED
-
-    schema_path = SHARED / "schemas" / "sarif-schema-2.1.0.json"
-    if not schema_path.is_file():
-        pytest.skip("../shared/schemas is not present")
     seed()
     _, out, _ = cli("audit", "--region", REGION, "--cloudtrail", "none", "--format", "sarif")
-    schema = json.loads(schema_path.read_text())
+    schema = json.loads((DATA / "sarif-schema-2.1.0.json").read_text())
     jsonschema.validate(json.loads(out), schema, cls=jsonschema.Draft7Validator)
 
 
