@@ -12,7 +12,7 @@ from advisor.config import Settings
 from advisor.engine import lint_paths
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+DATA = REPO / "tests" / "data"  # files from elsewhere, with their sources: DATA / "SOURCES"
 
 
 def good_taskdef(**overrides) -> dict:

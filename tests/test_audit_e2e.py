@@ -8,17 +8,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import boto3
 import cloudtrail_factory as ct
 import pytest
 
-boto3 = pytest.importorskip("boto3")
+from advisor.history.events import INTERESTING_CALLS
+
 REGION = "eu-west-1"
 REPO = Path(__file__).resolve().parents[1]
 
@@ -33,8 +39,8 @@ def _free_port() -> int:
 def moto_server(tmp_path):
     executable = Path(sys.executable).with_name("moto_server")
     command = [str(executable)] if executable.exists() else [shutil.which("moto_server") or ""]
-    if not command[0]:
-        pytest.skip("moto_server is not installed (pip install 'moto[server]')")
+    if not command[0]:  # moto[server] is in the test extra: missing, this fails
+        pytest.fail("moto_server is not installed: pip install -e '.[test]'")
     port = _free_port()
     log = open(tmp_path / "moto.log", "w")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
@@ -204,3 +210,235 @@ def test_an_unreachable_endpoint_is_one_line_and_quick(tmp_path):
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr.count("\n") == 1 and "Could not connect to the endpoint URL" in run.stderr
     assert time.monotonic() - began < 60
+
+
+# --- throttling: a local endpoint that says "slow down" first ------------------------------------
+
+ACCOUNT = ct.ACCOUNT
+ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}"
+THROTTLED = {"__type": "ThrottlingException", "message": "Rate exceeded"}
+
+
+class FakeAws(ThreadingHTTPServer):
+    """STS, ECS and CloudTrail on 127.0.0.1, speaking their wire protocols (query for STS, JSON 1.1
+    for the others). ``throttle`` says how many times an operation (``LookupEvents:StopTask`` for
+    one event name) is refused with HTTP 400 ThrottlingException before it is answered; every
+    request is recorded with botocore's ``amz-sdk-invocation-id`` and ``amz-sdk-request`` headers."""
+
+    def __init__(self, answers: dict, throttle: dict[str, int]) -> None:
+        super().__init__(("127.0.0.1", 0), _FakeAwsHandler)
+        self.answers = answers
+        self.throttle = dict(throttle)
+        self.requests: list[dict] = []
+        self.lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def seen(self, key: str) -> list[dict]:
+        return [r for r in self.requests if r["key"] == key]
+
+
+class _FakeAwsHandler(BaseHTTPRequestHandler):
+    server: FakeAws
+
+    def log_message(self, *args) -> None:  # keep the test output clean
+        pass
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        target = self.headers.get("X-Amz-Target")
+        if target:  # JSON 1.1: ECS, CloudTrail
+            operation, request = target.rsplit(".", 1)[-1], json.loads(body or b"{}")
+        else:  # query protocol: STS
+            request = dict(urllib.parse.parse_qsl(body.decode()))
+            operation = request.get("Action", "")
+        key = operation
+        if operation == "LookupEvents":
+            key += ":" + request["LookupAttributes"][0]["AttributeValue"]
+        with self.server.lock:
+            self.server.requests.append(
+                {
+                    "key": key,
+                    "body": body,
+                    "invocation": self.headers.get("amz-sdk-invocation-id"),
+                    "attempt": self.headers.get("amz-sdk-request"),
+                }
+            )
+            throttled = self.server.throttle.get(key, 0) > 0
+            if throttled:
+                self.server.throttle[key] -= 1
+        if throttled:
+            self._reply(400, json.dumps(THROTTLED), "application/x-amz-json-1.1")
+        elif operation == "GetCallerIdentity":
+            self._reply(200, _CALLER_IDENTITY, "text/xml")
+        elif key in self.server.answers:
+            self._reply(200, json.dumps(self.server.answers[key]), "application/x-amz-json-1.1")
+        else:  # the audit asked for something this test did not expect
+            unknown = {"__type": "UnknownOperationException", "message": key}
+            self._reply(400, json.dumps(unknown), "application/x-amz-json-1.1")
+
+    def _reply(self, status: int, text: str, content_type: str) -> None:
+        payload = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("x-amzn-RequestId", "00000000-0000-0000-0000-000000000000")
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+_CALLER_IDENTITY = f"""<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetCallerIdentityResult>
+    <Arn>arn:aws:iam::{ACCOUNT}:user/auditor</Arn>
+    <UserId>AIDAEXAMPLEAUDITOR0001</UserId>
+    <Account>{ACCOUNT}</Account>
+  </GetCallerIdentityResult>
+  <ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>
+</GetCallerIdentityResponse>"""
+
+
+def _account_answers() -> dict:
+    """One cluster with one desired-count-1 service on a :latest image, without managed tags, and
+    three stops of its task by a person in CloudTrail: what ECS and LookupEvents would answer."""
+    ct.reset()
+    now = dt.datetime.now(dt.UTC)
+    stops = [
+        ct.stop_task(
+            ct.sso_user(),
+            now - dt.timedelta(days=2 + n * 4),
+            ct.task_id(),
+            family="report",
+            service="report",
+            started_at=now - dt.timedelta(days=2 + n * 4, minutes=30),
+        )
+        for n in range(3)
+    ]
+    events = ct.lookup_events_output(stops)["Events"]
+    for event in events:  # JSON 1.1 carries timestamps as epoch seconds
+        event["EventTime"] = dt.datetime.fromisoformat(event["EventTime"]).timestamp()
+    task_definition = {
+        "taskDefinitionArn": f"{ARN}:task-definition/report:1",
+        "family": "report",
+        "revision": 1,
+        "status": "ACTIVE",
+        "requiresCompatibilities": ["FARGATE"],
+        "networkMode": "awsvpc",
+        "cpu": "512",
+        "memory": "1024",
+        "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole",
+        "containerDefinitions": [
+            {
+                "name": "report",
+                "image": "acme/report:latest",
+                "essential": True,
+                "logConfiguration": {
+                    "logDriver": "awslogs",
+                    "options": {
+                        "awslogs-group": "/ecs/report",
+                        "awslogs-region": REGION,
+                        "awslogs-stream-prefix": "report",
+                    },
+                },
+            }
+        ],
+    }
+    service = {
+        "serviceArn": f"{ARN}:service/prod/report",
+        "serviceName": "report",
+        "clusterArn": f"{ARN}:cluster/prod",
+        "status": "ACTIVE",
+        "desiredCount": 1,
+        "runningCount": 1,
+        "pendingCount": 0,
+        "launchType": "FARGATE",
+        "taskDefinition": task_definition["taskDefinitionArn"],
+        "enableECSManagedTags": False,
+        "propagateTags": "NONE",
+        "createdAt": (now - dt.timedelta(days=90)).timestamp(),
+        "deployments": [],
+        "events": [],
+    }
+    answers = {
+        "ListClusters": {"clusterArns": [f"{ARN}:cluster/prod"]},
+        "ListServices": {"serviceArns": [service["serviceArn"]]},
+        "DescribeServices": {"services": [service], "failures": []},
+        "ListTasks": {"taskArns": []},
+        "DescribeTaskDefinition": {"taskDefinition": task_definition, "tags": []},
+    }
+    for name in INTERESTING_CALLS:  # the event names the audit looks up, one request each
+        answers[f"LookupEvents:{name}"] = {"Events": []}
+    answers["LookupEvents:StopTask"] = {"Events": events}  # only after the throttling
+    return answers
+
+
+@pytest.fixture
+def throttling_aws():
+    """The fake endpoint, serving from a thread; shut down and closed by the test's end."""
+    server = FakeAws(_account_answers(), throttle={"ListClusters": 2, "LookupEvents:StopTask": 1})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def test_throttled_calls_are_retried_and_their_answers_used(throttling_aws, tmp_path):
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "advisor",
+            "audit",
+            "--region",
+            REGION,
+            "--format",
+            "json",
+            "--output",
+            str(tmp_path / "audit.json"),
+        ],
+        env=_environment(throttling_aws.url, tmp_path),
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert run.returncode == 1, run.stderr  # findings; not 2 (nothing read), not a crash
+
+    # The server refused ListClusters twice and LookupEvents(StopTask) once; botocore sent the
+    # same request again, as later attempts of the same invocation, until it was answered.
+    for key, attempts in (("ListClusters", 3), ("LookupEvents:StopTask", 2)):
+        seen = throttling_aws.seen(key)
+        assert len(seen) == attempts, [r["key"] for r in throttling_aws.requests]
+        assert len({r["invocation"] for r in seen}) == 1 and seen[0]["invocation"]
+        assert len({r["body"] for r in seen}) == 1
+        # amz-sdk-request: "attempt=1; max=6", then "ttl=...; attempt=2; max=6", ...
+        numbers = [re.search(r"\battempt=(\d+)", r["attempt"]).group(1) for r in seen]
+        assert numbers == [str(n) for n in range(1, attempts + 1)], [r["attempt"] for r in seen]
+    assert throttling_aws.throttle == {"ListClusters": 0, "LookupEvents:StopTask": 0}
+    # Nothing else was retried, and nothing was asked that the endpoint does not answer.
+    keys = [r["key"] for r in throttling_aws.requests]
+    assert len(keys) == len(set(keys)) + 3
+    assert set(keys) == {"GetCallerIdentity", *throttling_aws.answers}
+
+    # The answers that came after the throttling are the audit's findings: the service found by
+    # the retried ListClusters, and the three stops that only the retried LookupEvents returned.
+    report = json.loads((tmp_path / "audit.json").read_text())
+    assert report["errors"] == [], report["errors"]
+    names = {f["name"] for f in report["findings"]}
+    assert {
+        "mutable-image-tag",
+        "service-without-managed-tags",
+        "service-tags-not-propagated",
+        "service-stopped-manually",
+    } <= names
+    stopped = next(f for f in report["findings"] if f["name"] == "service-stopped-manually")
+    served = throttling_aws.answers["LookupEvents:StopTask"]["Events"]
+    assert sorted(stopped["evidence"]["event_ids"]) == sorted(e["EventId"] for e in served)
+    assert stopped["evidence"]["count"] == 3
+    assert stopped["evidence"]["arn"] == f"{ARN}:service/prod/report"
+    assert report["summary"]["services"] == 1 and report["summary"]["unknown"] == []

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
-import pytest
-from conftest import good_container, good_taskdef
+import jsonschema
+from conftest import DATA, good_container, good_taskdef
 
-SARIF_SCHEMA = Path(__file__).with_name("data") / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = DATA / "sarif-schema-2.1.0.json"
 BAD = good_taskdef(
     cpu="256",
     memory="4096",
@@ -69,7 +68,6 @@ def test_markdown_summary(cli, tmp_path):
 
 
 def test_sarif_is_valid_and_complete(cli, tmp_path):
-    jsonschema = pytest.importorskip("jsonschema")
     write(tmp_path, "td.json", BAD)
     _, out, _ = cli("lint", "--format", "sarif", "td.json")
     sarif = json.loads(out)

@@ -1,20 +1,20 @@
-"""Real task definitions written by other people (../shared/corpus): sensible, defensible findings.
+"""Real task definitions written by other people (tests/data/corpus): sensible, defensible findings.
 
-Skipped cleanly where ../shared is absent (a user's clone).
+Where each file comes from, and under which licence, is in tests/data/SOURCES.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
-from conftest import SHARED
+from conftest import DATA
 
 from advisor.config import Settings
 from advisor.engine import lint_paths
 
-CORPUS = SHARED / "corpus"
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")
+CORPUS = DATA / "corpus"
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +95,28 @@ def test_unit_strings_pass_the_size_check(corpus_result):
 def test_no_false_secret_alarms(corpus_result):
     """The corpus's environments hold no literal secrets (020 uses `secrets` properly)."""
     assert [f for f in corpus_result.findings if f.name == "secret-in-environment"] == []
+
+
+PERMISSIVE = {"MIT", "MIT-0", "Apache-2.0", "Unlicense"}
+
+
+def test_every_file_from_elsewhere_has_its_source_and_licence():
+    """tests/data/SOURCES lists every file copied from elsewhere, with a commit and a licence whose
+    text is kept in tests/data/licenses."""
+    listed = {}
+    for line in (DATA / "SOURCES").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#") and not line.startswith("path\t"):
+            path, repository, _, commit, licence = line.split("\t")
+            assert re.fullmatch(r"[0-9a-f]{40}", commit), line
+            assert licence in PERMISSIVE or path == "sarif-schema-2.1.0.json", line
+            assert (DATA / "licenses" / f"{repository.replace('/', '__')}.LICENSE").is_file(), line
+            listed[path] = repository
+    ours = {"SOURCES", "corpus/README.md"}
+    copied = {
+        p.relative_to(DATA).as_posix()
+        for p in DATA.rglob("*")
+        if p.is_file() and p.parent.name != "licenses"
+    }
+    # tests/data/snapshots/ was written here, for the snapshot tests.
+    copied = {p for p in copied if not p.startswith("snapshots/")}
+    assert copied - ours == set(listed)

@@ -2,8 +2,9 @@
 
 Each run builds the hook's virtualenv (pip installs this repository's working tree: HEAD plus
 tracked changes, not untracked files), so it takes seconds and needs the build backend (PyPI or
-pip's cache). It is skipped when ``git`` or
-``pre-commit`` cannot be found.
+pip's cache). ``pre-commit`` is in the test extra, so without it these tests fail. Without ``git``,
+or outside a git checkout (an unpacked source archive), they are skipped, except under CI (the
+environment variable ``CI`` set, as CI services and ``.ci/run`` do), where that fails.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -125,16 +127,25 @@ def _git(repo: Path, *args: str, env: dict[str, str], git: str) -> None:
     subprocess.run([git, *args], cwd=repo, env=env, check=True, capture_output=True, text=True)
 
 
+def _cannot_run(reason: str) -> NoReturn:
+    """No git, or no checkout: a skip on a developer's machine, a failure under CI."""
+    if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
+    pytest.skip(reason)
+
+
 @pytest.fixture
 def tools() -> tuple[str, str]:
-    git = shutil.which("git")
-    if git is None:
-        pytest.skip("git not found on PATH")
     pre_commit = _find_pre_commit()
     if pre_commit is None:
-        pytest.skip("pre-commit not found next to the Python interpreter or on PATH")
+        pytest.fail(
+            "pre-commit not found next to the Python interpreter or on PATH: pip install -e '.[test]'"
+        )
+    git = shutil.which("git")
+    if git is None:
+        _cannot_run("git not found on PATH")
     if not (REPO_ROOT / ".git").exists():
-        pytest.skip(f"{REPO_ROOT} is not a git checkout, which pre-commit try-repo needs")
+        _cannot_run(f"{REPO_ROOT} is not a git checkout, which pre-commit try-repo needs")
     return git, pre_commit
 
 

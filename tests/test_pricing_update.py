@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 
-boto3 = pytest.importorskip("boto3")
-from botocore.stub import Stubber  # noqa: E402
-
-from advisor.cost import pricing_api  # noqa: E402
-from advisor.cost.prices import PriceTable, cache_path  # noqa: E402
+from advisor.cost import pricing_api
+from advisor.cost.prices import PriceTable, cache_path
 
 OFFER = "JRTCKXETXF"
 RATE = "6YS6EN2CT7"

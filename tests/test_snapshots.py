@@ -235,7 +235,6 @@ AUDIT_REGION = "eu-west-1"
 @pytest.fixture
 def aws(monkeypatch, tmp_path):
     """Fake credentials and an in-process AWS holding two services (as tests/test_audit.py)."""
-    pytest.importorskip("moto")
     import boto3
     import moto
 

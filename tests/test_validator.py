@@ -7,15 +7,15 @@ import json
 import random
 from pathlib import Path
 
+import jsonschema
 import pytest
-from conftest import REPO, SHARED, good_service, good_taskdef
+from conftest import DATA, REPO, good_service, good_taskdef
 
 from advisor.model import Kind
+from advisor.schema import generate
 from advisor.schema.validate import INVALID, REQUIRED, UNKNOWN, Validator, aws_path
 from advisor.values import has_placeholder, mark_unknowns
 from rules import ALL_RULES
-
-jsonschema = pytest.importorskip("jsonschema")
 
 SCHEMA = json.loads((REPO / "advisor" / "schema" / "ecs.schema.json").read_text())
 OURS = Validator(SCHEMA)
@@ -161,11 +161,8 @@ def test_messages_name_types_never_values(sentinel):
 
 
 def corpus_documents():
-    folder = SHARED / "corpus" / "taskdefs"
-    if not folder.is_dir():
-        return []
     found = []
-    for path in sorted(folder.glob("*.json")):
+    for path in sorted((DATA / "corpus" / "taskdefs").glob("*.json")):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except ValueError:
@@ -177,7 +174,6 @@ def corpus_documents():
     return found
 
 
-@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="../shared/corpus is not present")
 @pytest.mark.parametrize(("document", "definition"), corpus_documents())
 def test_agrees_with_jsonschema_on_the_corpus(document, definition):
     assert_agree(document, definition)
@@ -232,15 +228,11 @@ def _narrower_or_equal(shipped, current, where="") -> list[str]:
 
 
 def test_shipped_schema_agrees_with_the_installed_botocore_model():
-    """The same botocore reproduces the file exactly; a newer one only adds to it."""
-    generate = pytest.importorskip("advisor.schema.generate")
-    try:
-        model_path = generate.botocore_model_path()
-    except SystemExit:
-        pytest.skip("botocore is not installed")
+    """The same botocore reproduces the file exactly; a newer one only adds to it (botocore is in
+    the test extra: without it this fails, it does not skip)."""
     import importlib.metadata
 
-    model = generate.load_model(Path(model_path))
+    model = generate.load_model(Path(generate.botocore_model_path()))
     current = generate.build_schema(model, SCHEMA["x-source"])
     version = importlib.metadata.version("botocore")
     if f"botocore {version} " in SCHEMA["x-source"]:
