@@ -382,7 +382,13 @@ class Finding:
             **({"account": self.account, "region": self.region} if self.account else {}),
             **({"evidence": self.evidence} if self.evidence is not None else {}),
             **({"cost": self.cost} if self.cost is not None else {}),
+            **({"fix": {"applicability": self.fix.applicability}} if self.fixable else {}),
         }
+
+    @property
+    def fixable(self) -> bool:
+        """Whether the rule has edits for this spot (``--fix`` applies the safe ones)."""
+        return self.fix is not None and bool(self.fix.edits)
 
 
 class InputError:

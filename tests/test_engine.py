@@ -210,3 +210,25 @@ def test_extensionless_python_scripts_are_fixed_as_they_are_linted(cli, tmp_path
         'ecs.run_task(cluster="prod", taskDefinition="report:4", enableECSManagedTags=True, '
         'propagateTags="TASK_DEFINITION")\n'
     )
+
+
+def test_json_findings_say_which_have_a_safe_fix(cli, tmp_path):
+    _unfixed_service(tmp_path)
+    describe = {"services": [{**good_service(enableECSManagedTags=False), "serviceArn": "arn"}]}
+    (tmp_path / "svc" / "describe.json").write_text(json.dumps(describe))
+    code, out, _ = cli("lint", "--format", "json", "svc")
+    findings = [f for f in json.loads(out)["findings"] if f["code"].startswith("ECS50")]
+    fixes = {(f["path"], f["code"]): f.get("fix") for f in findings}
+    assert fixes == {
+        ("svc/describe.json", "ECS501"): None,  # AWS's output: never edited
+        ("svc/service.json", "ECS501"): {"applicability": "safe"},
+        ("svc/service.json", "ECS502"): {"applicability": "safe"},
+    }
+
+
+def test_a_templated_size_is_priced_as_unknown_not_as_a_mistake(cli, tmp_path):
+    document = good_taskdef(cpu="${CPU}")
+    (tmp_path / "task.json").write_text(json.dumps(document))
+    code, out, _ = cli("cost", "task.json", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["notes"][0].startswith("its cpu is only known when deployed")

@@ -33,17 +33,15 @@ OPERATING_SYSTEMS = ("linux", "windows")
 
 
 def _task_definition_from(path: str) -> dict:
+    """The task definition in a file, read through the sources like any other input."""
+    from advisor.config import Settings
+    from advisor.engine import ReadContext, Result, read
     from advisor.model import TaskDefinition
-    from advisor.sources.json_files import InputFailure, NotRecognized, load
 
-    try:
-        _document, resources = load(path, path, named=True)
-    except InputFailure as failure:
-        raise ConfigError(str(failure.error)) from None
-    except NotRecognized:
-        raise ConfigError(f"{path}: not a task definition") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    result = Result()
+    resources = read([path], "task-definitions", ReadContext(Settings(), result))
+    if result.errors:
+        raise ConfigError(str(result.errors[0]))
     for resource in resources:
         if isinstance(resource, TaskDefinition):
             return resource.data

@@ -22,6 +22,7 @@ from advisor.fargate import (
     parse_cpu,
     parse_memory,
 )
+from advisor.values import is_unknown
 
 INCLUDED_STORAGE_GIB = 20
 MAX_STORAGE_GIB = 200
@@ -151,11 +152,13 @@ def size_from_task_definition(data: dict) -> TaskSize:
     fit_cpu, fit_memory = smallest_fitting_size(cpu_needed or 1, memory_needed or 1, os)
     compatibilities = data.get("requiresCompatibilities")
     declared_fargate = isinstance(compatibilities, list) and "FARGATE" in compatibilities
-    why = (
-        "its cpu/memory is not a Fargate size (registration would fail)"
-        if declared_fargate
-        else "the task definition has no valid Fargate size"
-    )
+    unknown = [k for k in ("cpu", "memory") if is_unknown(data.get(k))]
+    if unknown:  # a template fills it in later: not a mistake, but not a size we know either
+        why = f"its {' and '.join(unknown)} is only known when deployed (a template value)"
+    elif declared_fargate:
+        why = "its cpu/memory is not a Fargate size (registration would fail)"
+    else:
+        why = "the task definition has no valid Fargate size"
     note = (
         f"{why}; priced at the smallest Fargate size that fits "
         f"({format_cpu(fit_cpu)}, {format_memory(fit_memory)})"
