@@ -217,6 +217,7 @@ def test_json_findings_say_which_have_a_safe_fix(cli, tmp_path):
     describe = {"services": [{**good_service(enableECSManagedTags=False), "serviceArn": "arn"}]}
     (tmp_path / "svc" / "describe.json").write_text(json.dumps(describe))
     code, out, _ = cli("lint", "--format", "json", "svc")
+    assert code == 1
     findings = [f for f in json.loads(out)["findings"] if f["code"].startswith("ECS50")]
     fixes = {(f["path"], f["code"]): f.get("fix") for f in findings}
     assert fixes == {
