@@ -48,10 +48,6 @@ class Result:
         return 1 if failing else 0
 
 
-# The name older modules and tests know it by.
-LintResult = Result
-
-
 class ReadContext:
     """What a source gets besides its files, and where it reports what it could not read."""
 

@@ -107,3 +107,18 @@ def cli(capsys, monkeypatch, tmp_path):
         return code, out, err
 
     return run
+
+
+def fake_aws_environment(monkeypatch, folder: Path, region: str) -> None:
+    """Fake credentials and no configuration from this machine: nothing can reach real AWS."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": region,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": str(folder / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(folder / "none"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_REGION", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)

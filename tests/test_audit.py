@@ -13,7 +13,7 @@ import moto
 import pytest
 from botocore import stub
 from botocore.stub import Stubber
-from conftest import DATA
+from conftest import DATA, fake_aws_environment
 
 from advisor.audit import aws_session
 
@@ -30,18 +30,8 @@ def no_pacing(monkeypatch):
 @pytest.fixture(autouse=True)
 def aws(monkeypatch, tmp_path):
     """Fake credentials and an in-process AWS; nothing leaves this process."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONFIG_FILE": str(tmp_path / "none"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-    }.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "AWS_REGION", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
+    fake_aws_environment(monkeypatch, tmp_path, REGION)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     ct.reset()
     with moto.mock_aws():
         yield

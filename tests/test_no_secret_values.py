@@ -16,6 +16,7 @@ from pathlib import Path
 
 import cloudtrail_factory as ct
 import pytest
+from conftest import fake_aws_environment
 
 SECRET = "S3NT1NEL-hunter2-9f8e"
 NUMBER = 73914226
@@ -280,17 +281,7 @@ def test_audit_in_every_format(cli, inputs, monkeypatch):
     import moto
 
     region = "eu-west-1"
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": region,
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONFIG_FILE": str(inputs / "none"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(inputs / "none"),
-    }.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "AWS_REGION", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
+    fake_aws_environment(monkeypatch, inputs, region)
     # The API takes strings only: the number goes in as text.
     environment = [
         {"name": "DB_PASSWORD", "value": SECRET},

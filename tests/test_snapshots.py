@@ -26,6 +26,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import fake_aws_environment
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from advisor.cli import main
@@ -241,15 +242,7 @@ def aws(monkeypatch, tmp_path):
     from advisor.audit import account_reader
 
     monkeypatch.setattr(account_reader.time, "sleep", lambda seconds: None)
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": AUDIT_REGION,
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONFIG_FILE": str(tmp_path / "none"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-    }.items():
-        monkeypatch.setenv(name, value)
+    fake_aws_environment(monkeypatch, tmp_path, AUDIT_REGION)
     monkeypatch.chdir(tmp_path)
     with moto.mock_aws():
         ecs = boto3.client("ecs", region_name=AUDIT_REGION)
