@@ -9,7 +9,7 @@ from advisor.model import WARNING, Kind
 from rules.base import Hit, Rule, RuleOptions
 
 if TYPE_CHECKING:  # types only: the Python source loads libcst-facing code on demand
-    from advisor.sources.python_code import CodeScope
+    from advisor.sources.python_resources import CodeScope
 
 
 class StopTaskAfterRunTask(Rule):

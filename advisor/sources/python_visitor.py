@@ -7,23 +7,57 @@ call counts, so a ``run_task`` method on a Celery app or a class of your own is 
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from advisor.model import Service, TaskDefinition
-from advisor.sources.python_code import (
-    CDK_SERVICES,
-    CDK_TASK_DEFINITIONS,
-    CodeScope,
-    PythonDocument,
-    PythonRunTask,
-    literal,
-)
+from advisor.sources.python_resources import CodeScope, PythonDocument, PythonRunTask
 from advisor.values import Unknown
 
 ECS_METHODS = {"run_task", "stop_task", "update_service"}
+CDK_TASK_DEFINITIONS = {"FargateTaskDefinition": "FARGATE", "Ec2TaskDefinition": "EC2"}
+CDK_SERVICES = {"FargateService", "Ec2Service"}
+
+
+def literal(node: Any, module: Any) -> Any:
+    """A Python value for a literal expression; an Unknown for anything else."""
+    code = module.code_for_node(node)
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString)):
+        try:
+            return ast.literal_eval(code)
+        except (ValueError, SyntaxError):
+            return Unknown(code)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        inner = literal(node.expression, module)
+        return -inner if isinstance(inner, int | float) else Unknown(code)
+    if (
+        isinstance(node, cst.Attribute)
+        and code.split(".")[-2:-1]
+        and code.split(".")[-2]
+        in (
+            "PropagatedTagSource",
+            "LaunchType",
+        )
+    ):
+        return node.attr.value  # an enum member: its name is its value
+    if isinstance(node, cst.Dict):
+        out = {}
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                return Unknown(code)
+            key = literal(element.key, module)
+            if isinstance(key, Unknown):
+                return Unknown(code)
+            out[key] = literal(element.value, module)
+        return out
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return [literal(e.value, module) for e in node.elements]
+    return Unknown(code)
 
 
 def _string(node: Any) -> str | None:
