@@ -42,7 +42,7 @@ def image_tag(image: str) -> tuple[str | None, bool]:
     return tag, bool(digest)
 
 
-class MutableImageTag(Rule):
+class MutableImageTag(Rule[TaskDefinition]):
     code = "ECS401"
     name = "mutable-image-tag"
     severity = WARNING
@@ -130,7 +130,7 @@ def secret_reason(name: str, value: str) -> str | None:
     return None
 
 
-class SecretInEnvironment(Rule):
+class SecretInEnvironment(Rule[TaskDefinition]):
     code = "ECS402"
     name = "secret-in-environment"
     severity = ERROR
