@@ -50,6 +50,9 @@ class EvidenceDocument:
             locations.append(Location(event.path, event.line, 1, event.pointer))
         return locations
 
+    def location(self, pointer: str) -> Location:
+        return self.locate([pointer])[0]
+
 
 class HistoryResource(Resource):
     """Base of the history resources: a label, an ARN, the window, and the events' document.
@@ -211,6 +214,12 @@ def _task_of(event: Event) -> dict:
     return task if isinstance(task, dict) else {}
 
 
+def _service_of(event: Event) -> dict:
+    """The service a CreateService or UpdateService response describes, if it does."""
+    service = event.response.get("service")
+    return service if isinstance(service, dict) else {}
+
+
 def _cluster(request: dict, arn: object = None) -> str:
     """The cluster's name, from the request or from a service/task ARN that carries it."""
     if request.get("cluster"):
@@ -222,13 +231,13 @@ def _cluster(request: dict, arn: object = None) -> str:
 
 def _desired_info(event: Event) -> tuple[tuple, int, bool] | None:
     """(service key, desired count, whether the call set it) for events that tell it."""
-    request, response = event.request, event.response
+    request = event.request
     if event.name == "CreateService":
         desired = request.get("desiredCount", 1)
         name = _name(request.get("serviceName"))
         return (event.account, event.region, _cluster(request), name), desired, True
     if event.name == "UpdateService":
-        updated = response.get("service") if isinstance(response.get("service"), dict) else {}
+        updated = _service_of(event)
         service = request.get("service")
         key = (event.account, event.region, _cluster(request, service), _name(service))
         if isinstance(request.get("desiredCount"), int):
@@ -282,18 +291,18 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
         request, response = event.request, event.response
         if event.name in ("CreateService", "UpdateService"):
             info = _desired_info(event)
-            key = info[0] if info else None
-            if key is None:
+            if info is not None:
+                service_key = info[0]
+            else:
                 service_name = request.get("service") or request.get("serviceName")
-                key = (
+                service_key = (
                     event.account,
                     event.region,
                     _cluster(request, service_name),
                     _name(service_name),
                 )
-            record = service(key)
-            described = response.get("service") if isinstance(response.get("service"), dict) else {}
-            reference = request.get("taskDefinition") or described.get("taskDefinition")
+            record = service(service_key)
+            reference = request.get("taskDefinition") or _service_of(event).get("taskDefinition")
             if reference:
                 record.task_definition = str(reference)
             if info is None or not info[2]:
@@ -337,11 +346,11 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
             family = family or family_of(task.get("taskDefinitionArn"))
             if not family:
                 continue
-            record = job((event.account, event.region, cluster, family))
-            record.sizes.append(task)
-            record.task_definition = str(task.get("taskDefinitionArn") or record.task_definition)
+            run = job((event.account, event.region, cluster, family))
+            run.sizes.append(task)
+            run.task_definition = str(task.get("taskDefinitionArn") or run.task_definition)
             if event.actor.kind == PERSON:
-                record.manual_stops.append(ManualStop(event, "stopped the task", runtime, task))
+                run.manual_stops.append(ManualStop(event, "stopped the task", runtime, task))
         elif event.name == TASK_STOPPED:
             detail = response
             group = str(detail.get("group") or "")
@@ -356,18 +365,18 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
             runtime = duration_seconds(
                 detail.get("startedAt") or detail.get("createdAt"), event.time
             )
-            record = job((event.account, event.region, cluster, family))
-            record.sizes.append(detail)
+            run = job((event.account, event.region, cluster, family))
+            run.sizes.append(detail)
             if runtime is not None:
-                record.self_exits.append(runtime)
+                run.self_exits.append(runtime)
         elif event.name == "RegisterTaskDefinition":
-            family = request.get("family")
-            if isinstance(family, str):
+            registered_family = request.get("family")
+            if isinstance(registered_family, str):
                 registered = response.get("taskDefinition")
                 revision = registered.get("revision") if isinstance(registered, dict) else None
-                context.registered.setdefault((event.account, event.region, family), []).append(
-                    (revision, request)
-                )
+                context.registered.setdefault(
+                    (event.account, event.region, registered_family), []
+                ).append((revision, request))
         elif event.name in ("RunTask", "StartTask"):
             if event.actor.kind == "aws":
                 continue  # a service that runs tasks for you (AWS Batch) decides their tags

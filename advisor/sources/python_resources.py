@@ -59,6 +59,7 @@ class PythonRunTask(RunTaskRequest):
     """One boto3 ``run_task`` call: its keyword arguments are the request's fields."""
 
     __slots__ = ("node",)
+    document: PythonDocument  # what __init__ takes: the fix needs its libcst module
 
     def __init__(self, document: PythonDocument, pointer: str, kwargs: dict, node: Any) -> None:
         super().__init__(document, pointer, kwargs)

@@ -13,9 +13,11 @@ reads, which discovery never offers files to).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
+
+from advisor.model import Resource
 
 
 class SourceEntry:
@@ -42,7 +44,7 @@ class SourceEntry:
     def load(self) -> ModuleType:
         return importlib.import_module(self.module)
 
-    def read(self, candidates: list[Any], context: Any) -> Iterator[Any]:
+    def read(self, candidates: list[Any], context: Any) -> Iterable[Resource]:
         return self.load().read(candidates, context)
 
 
