@@ -166,11 +166,11 @@ def _several_documents(
         try:
             document, end = decoder.raw_decode(text, position)
         except ValueError as exc:
-            line = text.count("\n", 0, position) + 1
-            errors.append(InputError(path, f"not CloudTrail or EventBridge JSON: {exc}", line))
+            at_line = text.count("\n", 0, position) + 1
+            errors.append(InputError(path, f"not CloudTrail or EventBridge JSON: {exc}", at_line))
             return
-        line = text.count("\n", 0, position) + 1
-        yield from _events_in_document(document, path, line, "", rules)
+        at_line = text.count("\n", 0, position) + 1
+        yield from _events_in_document(document, path, at_line, "", rules)
         position = end
 
 
