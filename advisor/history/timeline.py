@@ -7,17 +7,23 @@
   stopped and how long they had run, and the runs that ended on their own.
 - ``RunTaskGroup``: RunTask calls for one family by one caller, and whether they asked for ECS
   managed tags.
+
+``histories`` is the door the sources use: the CloudTrail files' events and the audit's live
+records both become histories through it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.history.actors import PERSON, Actor
 from advisor.history.events import TASK_STOPPED, Event, duration_seconds
 from advisor.history.timefmt import iso
 from advisor.model import Kind, Location, Resource, RunTaskRequest
+
+if TYPE_CHECKING:  # annotations only: the settings are read, never built, here
+    from advisor.config import Settings
 
 
 def _name(value: object, default: str = "") -> str:
@@ -388,3 +394,29 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
             tasks = response.get("tasks")
             groups[key].tasks += len(tasks) if isinstance(tasks, list) else 1
     return [*services.values(), *jobs.values(), *groups.values()]
+
+
+def histories(
+    events: list[Event],
+    settings: Settings,
+    stats: Any,
+    task_definitions: dict[str, tuple[str, dict]] | None = None,
+    known_desired: dict[tuple, int] | None = None,
+) -> list[HistoryResource]:
+    """The histories the events describe within the settings' window. The window is all the
+    records given (ECS or not), unless --since/--until narrow it."""
+    since, until = settings.since, settings.until
+    events = [
+        e
+        for e in events
+        if (since is None or e.time >= since) and (until is None or e.time <= until)
+    ]
+    if not events:
+        return []
+    first = min([e.time for e in events] + ([stats.first] if stats.first else []))
+    last = max([e.time for e in events] + ([stats.last] if stats.last else []))
+    window = (max(first, since) if since else first, min(last, until) if until else last)
+    context = HistoryContext(window)
+    context.task_definitions = task_definitions or {}
+    context.known_desired = known_desired or {}
+    return build(events, context)

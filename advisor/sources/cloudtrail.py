@@ -26,7 +26,10 @@ from typing import Any
 from advisor.history.actors import ActorRules
 from advisor.history.events import Event, from_cloudtrail, from_eventbridge
 from advisor.history.timefmt import parse_time
+from advisor.history.timeline import histories
 from advisor.model import InputError
+from advisor.sources.discover import discover
+from advisor.sources.registry import source
 
 _RECORD_START = '{"eventVersion"'
 _MARKERS = ("ecs.amazonaws.com", "aws.ecs")
@@ -191,9 +194,6 @@ def _event(item: object, path: str, line: int, pointer: str, rules: ActorRules) 
 
 def event_files(paths: list[str], errors: list[InputError]) -> list[str]:
     """The files under ``paths`` that may hold records (digests skipped), sorted by folder."""
-    from advisor.sources.discover import discover
-    from advisor.sources.registry import source
-
     return [c.path for c in discover(paths, [source("cloudtrail")], [], Path.cwd(), errors)]
 
 
@@ -238,8 +238,6 @@ def read_events(
 def read(candidates: list[Any], context: Any) -> list[Any]:
     """The source's door (``advisor.sources.registry``): the service, job and RunTask histories
     the records of all the files describe, within the settings' window."""
-    from advisor.history.run import histories
-
     settings = context.settings
     actor_rules = ActorRules(settings.automation_roles, settings.human_roles)
     stats = ReadStats()
