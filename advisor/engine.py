@@ -100,7 +100,7 @@ def stable_pointer(data: object, pointer: str) -> str:
     return "/" + "/".join(parts) if parts else ""
 
 
-def fingerprint(code: str, resource: Any, pointer: str) -> str:
+def fingerprint(code: str, resource: Resource, pointer: str) -> str:
     """A finding's identity for baselines and code scanning: never its line number. Files: the
     rule, the file, the resource and the stable pointer. Histories and live resources: the rule
     and the resource (their evidence moves on as new events arrive)."""

@@ -59,7 +59,7 @@ def price_history(findings: list[Finding], pricing: Pricing) -> None:
             continue
         table = pricing.table()
         if table is None:
-            cost = {"current_monthly_usd": None, "alternative_monthly_usd": None}
+            cost: dict[str, Any] = {"current_monthly_usd": None, "alternative_monthly_usd": None}
             cost["reason"] = pricing.error
         elif isinstance(subject, ServiceHistory):
             cost = service_cost(subject, table, pricing.job_duration)

@@ -24,6 +24,7 @@ def apply_per_file_ignores(result: Any, settings: Settings) -> None:
         rule = find_rule(finding.code)
         ignored = any(
             (fnmatch(relative, glob) or fnmatch(os.path.basename(path), glob))
+            and rule is not None
             and any(matches(rule, selector) for selector in selectors)
             for glob, selectors in settings.per_file_ignores.items()
         )

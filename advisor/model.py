@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from advisor.jsonpos import PositionIndex, escape_pointer_token
 from advisor.values import text_of
@@ -86,6 +86,33 @@ class Location:
         self.pointer = pointer
 
 
+class Located(Protocol):
+    """What a resource's document is to the engine and the rules: a path, its data, and where a
+    pointer in it sits. ``Document`` (a JSON file), the Python source's ``PythonDocument``, the
+    history's ``EvidenceDocument`` and the audit's ``LiveDocument`` are one each."""
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def from_api(self) -> bool:
+        """AWS's own output (live reads): the API-model rules stay quiet."""
+        ...
+
+    @property
+    def data(self) -> Any:
+        """The parsed JSON, or None where there is none (findings are then identified by rule
+        and resource)."""
+        ...
+
+    @property
+    def duplicate_keys(self) -> list[str]: ...
+
+    def locate(self, pointers: list[str]) -> list[Location]: ...
+
+    def location(self, pointer: str) -> Location: ...
+
+
 class Document:
     """One parsed JSON file. Positions are computed once, and only if a finding needs them."""
 
@@ -156,7 +183,12 @@ class Resource:
     kind: Kind
 
     def __init__(
-        self, document: Any, pointer: str, data: dict, definition: str = "", wrapped: bool = False
+        self,
+        document: Located,
+        pointer: str,
+        data: dict,
+        definition: str = "",
+        wrapped: bool = False,
     ) -> None:
         self.document = document
         self.pointer = pointer  # where the resource's object sits in the document
@@ -243,7 +275,7 @@ class ContainerDefinitionList(TaskDefinition):
     __slots__ = ()
 
     def __init__(
-        self, document: Any, pointer: str, data: list, definition: str, wrapped: bool
+        self, document: Located, pointer: str, data: list, definition: str, wrapped: bool
     ) -> None:
         super().__init__(document, pointer, {"containerDefinitions": data}, definition, wrapped)
 
@@ -360,7 +392,7 @@ class Finding:
         self.account: str | None = None  # live findings (audit): where in AWS
         self.region: str | None = None
         self.fix: Fix | None = None  # the edits that repair it, if the rule has a fix
-        self.subject: Any = None  # the resource judged (for enrichment; never printed)
+        self.subject: Resource | None = None  # the resource judged (for enrichment; never printed)
 
     def sort_key(self) -> tuple:
         loc = self.location
@@ -382,7 +414,11 @@ class Finding:
             **({"account": self.account, "region": self.region} if self.account else {}),
             **({"evidence": self.evidence} if self.evidence is not None else {}),
             **({"cost": self.cost} if self.cost is not None else {}),
-            **({"fix": {"applicability": self.fix.applicability}} if self.fixable else {}),
+            **(
+                {"fix": {"applicability": self.fix.applicability}}
+                if self.fix and self.fixable
+                else {}
+            ),
         }
 
     @property

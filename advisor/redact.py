@@ -125,7 +125,7 @@ def _json_spans(text: str) -> list[tuple[int, int]]:
             continue
         value = match.group(1)
         if hidden:
-            if key is not None and key.lower() == "name" and frame[3]:
+            if frame is not None and key is not None and key.lower() == "name" and frame[3]:
                 continue  # environment[0].name: a list item's name, not a value
             spans.append((start, match.end(1)))
         elif first == '"' and looks_like_credential(_json_string(value)):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 
-def suggest(word: str, candidates: list[str] | set[str]) -> str | None:
+
+def suggest(word: str, candidates: Collection[str]) -> str | None:
     """The closest candidate to a misspelt word, if one is close enough."""
     lowered = {c.lower(): c for c in candidates}
     if word.lower() in lowered:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
-from advisor.model import Fix, Kind, TaskDefinition
+from advisor.model import Fix, Kind, Resource, TaskDefinition
 
 
 class Hit:
@@ -58,7 +58,19 @@ class RuleOptions:
         self.job_duration = job_duration  # seconds a job run takes; None: the median observed
 
 
-class Rule:
+# The resource type a rule judges: the class of the kinds in its ``applies_to``.
+ResourceT = TypeVar("ResourceT", bound=Resource)
+
+
+class Rule(Generic[ResourceT]):
+    """A rule for one type of resource: ``class MutableImageTag(Rule[TaskDefinition])``.
+
+    The engine hands ``check`` only resources of the kinds in ``applies_to``
+    (``rules.RULES_BY_KIND``), so ``check`` takes that type. Where the type lives above the rules
+    (``CodeScope`` in the Python source, the histories in ``advisor.history.timeline``), it is
+    imported for type checking only and named in quotes: ``Rule["CodeScope"]``.
+    """
+
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[str]
@@ -71,7 +83,7 @@ class Rule:
     fix_safety: ClassVar[str] = "no automatic fix"  # or what --fix does, and why it is safe
     fixable: ClassVar[bool] = False  # whether its hits may carry a fix
 
-    def check(self, resource: Any, options: RuleOptions) -> Iterable[Hit]:
+    def check(self, resource: ResourceT, options: RuleOptions) -> Iterable[Hit]:
         """The hits on one resource of a kind in ``applies_to``; pure: reads nothing else."""
         raise NotImplementedError
 

@@ -9,10 +9,10 @@ from advisor.model import WARNING, Kind
 from rules.base import Hit, Rule, RuleOptions
 
 if TYPE_CHECKING:  # types only: the Python source loads libcst-facing code on demand
-    from advisor.sources.python_code import CodeScope
+    from advisor.sources.python_resources import CodeScope
 
 
-class StopTaskAfterRunTask(Rule):
+class StopTaskAfterRunTask(Rule["CodeScope"]):
     code = "ECS701"
     name = "stop-task-after-run-task"
     severity = WARNING
@@ -57,7 +57,7 @@ def nightly():
                 )
 
 
-class ServiceScaledToZeroInCode(Rule):
+class ServiceScaledToZeroInCode(Rule["CodeScope"]):
     code = "ECS702"
     name = "service-scaled-to-zero-in-code"
     severity = WARNING

@@ -43,7 +43,7 @@ def image_tag(image: str) -> tuple[str | None, bool]:
     return tag, bool(digest)
 
 
-class MutableImageTag(Rule):
+class MutableImageTag(Rule[TaskDefinition]):
     code = "ECS401"
     name = "mutable-image-tag"
     severity = WARNING
@@ -143,7 +143,7 @@ def secret_reason(name: str, value: object) -> str | None:
     return None
 
 
-class SecretInEnvironment(Rule):
+class SecretInEnvironment(Rule[TaskDefinition]):
     code = "ECS402"
     name = "secret-in-environment"
     severity = ERROR

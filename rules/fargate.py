@@ -48,7 +48,7 @@ def _task(mode="awsvpc", cpu="512", memory="1 GB", host_port="") -> str:
     return _FARGATE_TASK.format(mode=mode, cpu=cpu, memory=memory, host_port=host_port)
 
 
-class InvalidFargateSize(Rule):
+class InvalidFargateSize(Rule[TaskDefinition]):
     code = "ECS301"
     name = "invalid-fargate-size"
     severity = ERROR
@@ -107,7 +107,7 @@ class InvalidFargateSize(Rule):
             )
 
 
-class FargateRequiresAwsvpc(Rule):
+class FargateRequiresAwsvpc(Rule[TaskDefinition]):
     code = "ECS302"
     name = "fargate-requires-awsvpc"
     severity = ERROR
@@ -135,7 +135,7 @@ class FargateRequiresAwsvpc(Rule):
             )
 
 
-class AwsvpcHostPortMismatch(Rule):
+class AwsvpcHostPortMismatch(Rule[TaskDefinition]):
     code = "ECS303"
     name = "awsvpc-host-port-mismatch"
     severity = ERROR
@@ -197,7 +197,7 @@ def _needs_execution_role(container: dict) -> str | None:
     return None
 
 
-class MissingExecutionRole(Rule):
+class MissingExecutionRole(Rule[TaskDefinition]):
     code = "ECS304"
     name = "missing-execution-role"
     severity = ERROR
@@ -229,7 +229,7 @@ class MissingExecutionRole(Rule):
                 return
 
 
-class NoEssentialContainer(Rule):
+class NoEssentialContainer(Rule[TaskDefinition]):
     code = "ECS305"
     name = "no-essential-container"
     severity = ERROR

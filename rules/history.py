@@ -124,7 +124,7 @@ def _job_share(history: ServiceHistory, options: RuleOptions) -> float:
     return len(history.manual_stops) * billed / (history.window_days * 86400)
 
 
-class ServiceStoppedManually(Rule):
+class ServiceStoppedManually(Rule["ServiceHistory"]):
     code = "ECS601"
     name = "service-stopped-manually"
     severity = WARNING
@@ -166,7 +166,7 @@ class ServiceStoppedManually(Rule):
         yield Hit(resource.anchor(), message, evidence=evidence)
 
 
-class JobStoppedByHand(Rule):
+class JobStoppedByHand(Rule["JobHistory"]):
     code = "ECS602"
     name = "job-stopped-by-hand"
     severity = WARNING
@@ -202,7 +202,7 @@ class JobStoppedByHand(Rule):
         yield Hit(resource.anchor(), message, evidence=evidence)
 
 
-class RunTaskWithoutManagedTags(Rule):
+class RunTaskWithoutManagedTags(Rule[RunTaskRequest]):
     fix_safety = 'Safe in Python code: lint --fix adds enableECSManagedTags=True, propagateTags="TASK_DEFINITION" to the run_task call with libcst, keeping layout and comments; calls with **kwargs, an explicit enableECSManagedTags=False, or a comment after the last argument are left for a person. History cannot be fixed.'
     code = "ECS603"
     name = "run-task-without-managed-tags"

@@ -49,7 +49,7 @@ def _has_option(options: dict, key: str) -> bool:
     return is_unknown(value) or (isinstance(value, str) and value.strip() != "")
 
 
-class MissingLogConfiguration(Rule):
+class MissingLogConfiguration(Rule[TaskDefinition]):
     code = "ECS201"
     name = "missing-log-configuration"
     severity = WARNING
@@ -84,7 +84,7 @@ class MissingLogConfiguration(Rule):
                 )
 
 
-class AwslogsMissingStreamPrefix(Rule):
+class AwslogsMissingStreamPrefix(Rule[TaskDefinition]):
     fix_safety = 'Safe: lint --fix adds "awslogs-stream-prefix" set to the container name, one inserted line; it changes only how the log streams are named.'
     code = "ECS202"
     name = "awslogs-missing-stream-prefix"
@@ -111,7 +111,7 @@ class AwslogsMissingStreamPrefix(Rule):
         for index, container, name in container_hits(resource):
             config, log_options = _awslogs(container)
             if config is not None and not _has_option(log_options, "awslogs-stream-prefix"):
-                pointer = ("containerDefinitions", index, "logConfiguration")
+                pointer: tuple[str | int, ...] = ("containerDefinitions", index, "logConfiguration")
                 if "options" in config:
                     pointer += ("options",)
                 yield Hit(
@@ -138,7 +138,7 @@ class AwslogsMissingStreamPrefix(Rule):
         return Fix(lambda: list(filter(None, [document.insert_member(where, _PREFIX, name)])))
 
 
-class AwslogsIncompleteOptions(Rule):
+class AwslogsIncompleteOptions(Rule[TaskDefinition]):
     code = "ECS203"
     name = "awslogs-incomplete-options"
     severity = ERROR
@@ -166,7 +166,7 @@ class AwslogsIncompleteOptions(Rule):
                 k for k in ("awslogs-group", "awslogs-region") if not _has_option(log_options, k)
             ]
             if missing:
-                pointer = ("containerDefinitions", index, "logConfiguration")
+                pointer: tuple[str | int, ...] = ("containerDefinitions", index, "logConfiguration")
                 if "options" in config:
                     pointer += ("options",)
                 yield Hit(

@@ -11,7 +11,7 @@ from rules.base import Hit, Rule, RuleOptions
 _BOTH = (Kind.TASK_DEFINITION, Kind.SERVICE)
 
 
-class _SchemaRule(Rule):
+class _SchemaRule(Rule[Resource]):
     kind: str
 
     def check(self, resource: Resource, options: RuleOptions) -> Iterator[Hit]:
@@ -104,7 +104,7 @@ class MissingRequiredField(_SchemaRule):
     fix = "Add the missing field; the finding points at the object that should hold it."
 
 
-class OutputOnlyField(Rule):
+class OutputOnlyField(Rule[Resource]):
     code = "ECS104"
     name = "output-only-field"
     severity = WARNING
@@ -152,7 +152,7 @@ class OutputOnlyField(Rule):
             )
 
 
-class DuplicateKey(Rule):
+class DuplicateKey(Rule[Resource]):
     code = "ECS105"
     name = "duplicate-key"
     severity = WARNING

@@ -33,7 +33,7 @@ def _insert(service: Service, key: str, value: object) -> Fix | None:
     return Fix(lambda: list(filter(None, [document.insert_member(service.pointer, key, value)])))
 
 
-class ServiceWithoutManagedTags(Rule):
+class ServiceWithoutManagedTags(Rule[Service]):
     fix_safety = 'Safe: lint --fix adds "enableECSManagedTags": true to a create-service file (one inserted line); tags change no behaviour, only what the bill can tell.'
     code = "ECS501"
     name = "service-without-managed-tags"
@@ -69,7 +69,7 @@ class ServiceWithoutManagedTags(Rule):
             )
 
 
-class ServiceTagsNotPropagated(Rule):
+class ServiceTagsNotPropagated(Rule[Service]):
     fix_safety = 'Safe: lint --fix adds "propagateTags": "SERVICE" to a create-service file (one inserted line).'
     code = "ECS502"
     name = "service-tags-not-propagated"

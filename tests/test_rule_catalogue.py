@@ -73,3 +73,53 @@ def test_find_rule_by_code_or_name():
     assert find_rule("ecs202").name == "awslogs-missing-stream-prefix"
     assert find_rule("awslogs-missing-stream-prefix").code == "ECS202"
     assert find_rule("nope") is None
+
+
+def _resource_classes() -> list[type]:
+    """Every resource class that says its kind, the source and history ones included."""
+    import advisor.history.timeline
+    import advisor.sources.python_resources  # noqa: F401  (their classes register as subclasses)
+    from advisor.model import Kind, Resource
+
+    found, stack = set(), [Resource]
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if isinstance(getattr(cls, "kind", None), Kind):
+            found.add(cls)
+    return sorted(found, key=lambda cls: cls.__name__)
+
+
+def _judged_type(rule) -> type:
+    """The X of ``class SomeRule(Rule[X])`` (a quoted X resolved where it is defined)."""
+    import typing
+
+    from advisor.history.timeline import JobHistory, ServiceHistory
+    from advisor.sources.python_resources import CodeScope
+    from rules.base import Rule
+
+    names = {"CodeScope": CodeScope, "ServiceHistory": ServiceHistory, "JobHistory": JobHistory}
+    for cls in type(rule).__mro__:
+        for base in getattr(cls, "__orig_bases__", ()):
+            if typing.get_origin(base) is Rule:
+                (argument,) = typing.get_args(base)
+                if isinstance(argument, typing.ForwardRef):
+                    return names[argument.__forward_arg__]
+                return argument
+    raise AssertionError(f"{rule.code} does not say which resource type it judges")
+
+
+@pytest.mark.parametrize("code", RULE_IDS)
+def test_check_takes_the_type_of_the_kinds_it_judges(code):
+    """``check`` takes the resource type of ``Rule[X]`` (never Any), and every resource class of
+    a kind in ``applies_to`` is an X: the engine can hand it nothing else."""
+    import inspect
+
+    rule = find_rule(code)
+    judged = _judged_type(rule)
+    annotation = inspect.get_annotations(type(rule).check)["resource"]
+    assert annotation == judged.__name__, f"{code}.check takes {annotation}, not {judged.__name__}"
+    classes = [c for c in _resource_classes() if c.kind in rule.applies_to]
+    assert classes, f"{code} judges kinds no resource class has"
+    for cls in classes:
+        assert issubclass(cls, judged), f"{code} judges {cls.__name__}, which is no {judged}"

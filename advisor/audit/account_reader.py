@@ -200,13 +200,13 @@ def _read_history(client: Callable[[str], Any], data: RegionData, options: Optio
             unique.append(event)
     data.events = unique
     for task in data.stopped_tasks:  # what stopped on its own in the last hour
-        event = from_eventbridge(
+        stopped = from_eventbridge(
             {"source": "aws.ecs", "detail-type": "ECS Task State Change", "id": task.get("taskArn"),
              "region": data.region, "account": data.account, "detail": _task_detail(task)},
             f"ecs:DescribeTasks {data.account} {data.region}", 1, "",
         )  # fmt: skip
-        if event is not None:
-            data.events.append(event)
+        if stopped is not None:
+            data.events.append(stopped)
 
 
 def _task_detail(task: dict) -> dict:

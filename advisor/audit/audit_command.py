@@ -141,7 +141,7 @@ def run_audit(args: Any, settings: Settings, options: Options) -> Result:
 def _judge(data: RegionData, settings: Settings, result: Result) -> None:
     """The rules on one region's live configuration and history, through the live source."""
     region = _audit_result()
-    resources = source("live").read([data], ReadContext(settings, region))
+    resources = list(source("live").read([data], ReadContext(settings, region)))
     judge(region, resources, settings)
     pricing = Pricing(data.region, settings.job_duration)
     for cost in price_services(region.findings, resources, pricing):

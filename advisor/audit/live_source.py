@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.history.run import histories
+from advisor.history.timeline import histories
 from advisor.model import Location, Resource, Service, TaskDefinition
 
 

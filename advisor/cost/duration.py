@@ -21,7 +21,9 @@ def parse_duration(text: str) -> Decimal:
     units = [unit for _, unit in _PART.findall(compact)]
     if len(set(units)) != len(units):
         raise ValueError(f"bad duration {text!r}: each of h, m and s may appear once")
-    seconds = sum(Decimal(number) * _SECONDS[unit] for number, unit in _PART.findall(compact))
+    seconds = sum(
+        (Decimal(number) * _SECONDS[unit] for number, unit in _PART.findall(compact)), Decimal(0)
+    )
     if seconds <= 0:
         raise ValueError(f"bad duration {text!r}: it must be longer than zero")
     if seconds > LONGEST:

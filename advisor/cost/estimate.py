@@ -142,8 +142,12 @@ def size_from_task_definition(data: dict) -> TaskSize:
     storage_gib = storage.get("sizeInGiB") if isinstance(storage, dict) else None
     storage_gib = storage_gib if type(storage_gib) is int else INCLUDED_STORAGE_GIB
     cpu, memory = parse_cpu(data.get("cpu")), parse_memory(data.get("memory"))
-    valid = cpu is not None and memory is not None and is_valid_size(cpu, memory)
-    if valid and (os != "windows" or cpu in WINDOWS_CPU):
+    if (
+        cpu is not None
+        and memory is not None
+        and is_valid_size(cpu, memory)
+        and (os != "windows" or cpu in WINDOWS_CPU)
+    ):
         return TaskSize(cpu, memory, storage_gib, arch, os)
     containers = data.get("containerDefinitions")
     containers = containers if isinstance(containers, list) else []

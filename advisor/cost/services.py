@@ -88,7 +88,8 @@ def _service_cost(
     service: Service, families: dict[str, list[TaskDefinition]], region: str, table: PriceTable
 ) -> dict[str, Any]:
     reference = service.data.get("taskDefinition")
-    candidates = families.get(task_definition_family(reference), [])
+    family = task_definition_family(reference)
+    candidates = families.get(family, []) if family is not None else []
     task_definition = _nearest(service, candidates, reference)
     if task_definition is None:
         return {"monthly_usd": None, "notes": [f"task definition {reference} is not in this run"]}

@@ -24,6 +24,8 @@ TASK_STOPPED = "TaskStopped"  # an EventBridge "ECS Task State Change" to STOPPE
 
 
 class Event:
+    """One ECS call or task state change, with the file and record it came from."""
+
     __slots__ = (
         "account",
         "actor",
@@ -39,9 +41,34 @@ class Event:
         "time",
     )
 
-    def __init__(self, **fields: Any) -> None:
-        for name in self.__slots__:
-            setattr(self, name, fields.get(name))
+    def __init__(
+        self,
+        *,
+        id: str,
+        name: str,
+        time: dt.datetime,
+        region: str,
+        account: str,
+        actor: Actor,
+        request: dict[str, Any],
+        response: dict[str, Any],
+        error: str | None,
+        path: str,
+        line: int,
+        pointer: str,
+    ) -> None:
+        self.id = id
+        self.name = name  # the API call (RunTask, ...) or TASK_STOPPED
+        self.time = time
+        self.region = region
+        self.account = account
+        self.actor = actor
+        self.request = request
+        self.response = response
+        self.error = error  # the call's errorCode: a failed call changed nothing
+        self.path = path
+        self.line = line
+        self.pointer = pointer
 
     def __repr__(self) -> str:
         return f"Event({self.name} {self.time} {self.id})"

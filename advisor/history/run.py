@@ -7,8 +7,6 @@ from typing import Any
 
 from advisor.config import Settings
 from advisor.engine import ReadContext, Result, judge, read
-from advisor.history.events import Event
-from advisor.history.timeline import HistoryContext, HistoryResource, build
 from advisor.model import Finding, TaskDefinition
 
 
@@ -19,32 +17,6 @@ def _task_definitions(resources: list[Any]) -> dict[str, tuple[str, dict]]:
         if isinstance(resource, TaskDefinition) and isinstance(resource.family, str):
             found[resource.family] = (resource.document.path, resource.data)
     return found
-
-
-def histories(
-    events: list[Event],
-    settings: Settings,
-    stats: Any,
-    task_definitions: dict[str, tuple[str, dict]] | None = None,
-    known_desired: dict[tuple, int] | None = None,
-) -> list[HistoryResource]:
-    """The histories the events describe within the settings' window. The window is all the
-    records given (ECS or not), unless --since/--until narrow it."""
-    since, until = settings.since, settings.until
-    events = [
-        e
-        for e in events
-        if (since is None or e.time >= since) and (until is None or e.time <= until)
-    ]
-    if not events:
-        return []
-    first = min([e.time for e in events] + ([stats.first] if stats.first else []))
-    last = max([e.time for e in events] + ([stats.last] if stats.last else []))
-    window = (max(first, since) if since else first, min(last, until) if until else last)
-    context = HistoryContext(window)
-    context.task_definitions = task_definitions or {}
-    context.known_desired = known_desired or {}
-    return build(events, context)
 
 
 def run_history(

@@ -26,18 +26,21 @@ def parse_time(value: object) -> dt.datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        parsed = dt.datetime.fromisoformat(value)
+        parsed: dt.datetime | None = dt.datetime.fromisoformat(value)
     except ValueError:
-        parsed = None
-        for style in _AWS_STYLES:
-            try:
-                parsed = dt.datetime.strptime(value.strip(), style)
-                break
-            except ValueError:
-                continue
-        if parsed is None:
-            return None
+        parsed = _aws_style(value.strip())
+    if parsed is None:
+        return None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _aws_style(text: str) -> dt.datetime | None:
+    for style in _AWS_STYLES:
+        try:
+            return dt.datetime.strptime(text, style)
+        except ValueError:
+            continue
+    return None
 
 
 def parse_bound(text: str, now: dt.datetime | None = None, end_of_day: bool = False) -> dt.datetime:

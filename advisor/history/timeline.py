@@ -7,17 +7,23 @@
   stopped and how long they had run, and the runs that ended on their own.
 - ``RunTaskGroup``: RunTask calls for one family by one caller, and whether they asked for ECS
   managed tags.
+
+``histories`` is the door the sources use: the CloudTrail files' events and the audit's live
+records both become histories through it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.history.actors import PERSON, Actor
 from advisor.history.events import TASK_STOPPED, Event, duration_seconds
 from advisor.history.timefmt import iso
 from advisor.model import Kind, Location, Resource, RunTaskRequest
+
+if TYPE_CHECKING:  # annotations only: the settings are read, never built, here
+    from advisor.config import Settings
 
 
 def _name(value: object, default: str = "") -> str:
@@ -49,6 +55,9 @@ class EvidenceDocument:
             event = self.events_by_id[event_id]
             locations.append(Location(event.path, event.line, 1, event.pointer))
         return locations
+
+    def location(self, pointer: str) -> Location:
+        return self.locate([pointer])[0]
 
 
 class HistoryResource(Resource):
@@ -211,6 +220,12 @@ def _task_of(event: Event) -> dict:
     return task if isinstance(task, dict) else {}
 
 
+def _service_of(event: Event) -> dict:
+    """The service a CreateService or UpdateService response describes, if it does."""
+    service = event.response.get("service")
+    return service if isinstance(service, dict) else {}
+
+
 def _cluster(request: dict, arn: object = None) -> str:
     """The cluster's name, from the request or from a service/task ARN that carries it."""
     if request.get("cluster"):
@@ -222,13 +237,13 @@ def _cluster(request: dict, arn: object = None) -> str:
 
 def _desired_info(event: Event) -> tuple[tuple, int, bool] | None:
     """(service key, desired count, whether the call set it) for events that tell it."""
-    request, response = event.request, event.response
+    request = event.request
     if event.name == "CreateService":
         desired = request.get("desiredCount", 1)
         name = _name(request.get("serviceName"))
         return (event.account, event.region, _cluster(request), name), desired, True
     if event.name == "UpdateService":
-        updated = response.get("service") if isinstance(response.get("service"), dict) else {}
+        updated = _service_of(event)
         service = request.get("service")
         key = (event.account, event.region, _cluster(request, service), _name(service))
         if isinstance(request.get("desiredCount"), int):
@@ -282,18 +297,18 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
         request, response = event.request, event.response
         if event.name in ("CreateService", "UpdateService"):
             info = _desired_info(event)
-            key = info[0] if info else None
-            if key is None:
+            if info is not None:
+                service_key = info[0]
+            else:
                 service_name = request.get("service") or request.get("serviceName")
-                key = (
+                service_key = (
                     event.account,
                     event.region,
                     _cluster(request, service_name),
                     _name(service_name),
                 )
-            record = service(key)
-            described = response.get("service") if isinstance(response.get("service"), dict) else {}
-            reference = request.get("taskDefinition") or described.get("taskDefinition")
+            record = service(service_key)
+            reference = request.get("taskDefinition") or _service_of(event).get("taskDefinition")
             if reference:
                 record.task_definition = str(reference)
             if info is None or not info[2]:
@@ -337,11 +352,11 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
             family = family or family_of(task.get("taskDefinitionArn"))
             if not family:
                 continue
-            record = job((event.account, event.region, cluster, family))
-            record.sizes.append(task)
-            record.task_definition = str(task.get("taskDefinitionArn") or record.task_definition)
+            run = job((event.account, event.region, cluster, family))
+            run.sizes.append(task)
+            run.task_definition = str(task.get("taskDefinitionArn") or run.task_definition)
             if event.actor.kind == PERSON:
-                record.manual_stops.append(ManualStop(event, "stopped the task", runtime, task))
+                run.manual_stops.append(ManualStop(event, "stopped the task", runtime, task))
         elif event.name == TASK_STOPPED:
             detail = response
             group = str(detail.get("group") or "")
@@ -356,18 +371,18 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
             runtime = duration_seconds(
                 detail.get("startedAt") or detail.get("createdAt"), event.time
             )
-            record = job((event.account, event.region, cluster, family))
-            record.sizes.append(detail)
+            run = job((event.account, event.region, cluster, family))
+            run.sizes.append(detail)
             if runtime is not None:
-                record.self_exits.append(runtime)
+                run.self_exits.append(runtime)
         elif event.name == "RegisterTaskDefinition":
-            family = request.get("family")
-            if isinstance(family, str):
+            registered_family = request.get("family")
+            if isinstance(registered_family, str):
                 registered = response.get("taskDefinition")
                 revision = registered.get("revision") if isinstance(registered, dict) else None
-                context.registered.setdefault((event.account, event.region, family), []).append(
-                    (revision, request)
-                )
+                context.registered.setdefault(
+                    (event.account, event.region, registered_family), []
+                ).append((revision, request))
         elif event.name in ("RunTask", "StartTask"):
             if event.actor.kind == "aws":
                 continue  # a service that runs tasks for you (AWS Batch) decides their tags
@@ -379,3 +394,29 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
             tasks = response.get("tasks")
             groups[key].tasks += len(tasks) if isinstance(tasks, list) else 1
     return [*services.values(), *jobs.values(), *groups.values()]
+
+
+def histories(
+    events: list[Event],
+    settings: Settings,
+    stats: Any,
+    task_definitions: dict[str, tuple[str, dict]] | None = None,
+    known_desired: dict[tuple, int] | None = None,
+) -> list[HistoryResource]:
+    """The histories the events describe within the settings' window. The window is all the
+    records given (ECS or not), unless --since/--until narrow it."""
+    since, until = settings.since, settings.until
+    events = [
+        e
+        for e in events
+        if (since is None or e.time >= since) and (until is None or e.time <= until)
+    ]
+    if not events:
+        return []
+    first = min([e.time for e in events] + ([stats.first] if stats.first else []))
+    last = max([e.time for e in events] + ([stats.last] if stats.last else []))
+    window = (max(first, since) if since else first, min(last, until) if until else last)
+    context = HistoryContext(window)
+    context.task_definitions = task_definitions or {}
+    context.known_desired = known_desired or {}
+    return build(events, context)

@@ -1,17 +1,14 @@
 """The audit's sections, for the formats to print: a scope line, findings and cost tables
-(plain or GitHub Markdown), what could not be read, and the JSON document."""
+(plain or GitHub Markdown), what could not be read, and the summary the JSON format carries."""
 
 from __future__ import annotations
 
 import io
-import json
 from decimal import Decimal
 from typing import Any
 
-from advisor.report.json_report import json_default
 
-
-def _summary(result: Any) -> dict[str, Any]:
+def summary(result: Any) -> dict[str, Any]:
     by_severity = {"error": 0, "warning": 0, "info": 0}
     for finding in result.findings:
         by_severity[finding.severity] += 1
@@ -27,19 +24,6 @@ def _summary(result: Any) -> dict[str, Any]:
             (c["monthly_usd"] for c in result.costs if c.get("monthly_usd")), Decimal(0)
         ),
     }
-
-
-def json_document(result: Any) -> str:
-    from advisor import __version__
-
-    document = {
-        "tool": {"name": "ecs-advisor", "version": __version__},
-        "findings": [f.to_dict() for f in result.findings],
-        "costs": result.costs,
-        "errors": result.audit_errors,
-        "summary": _summary(result),
-    }
-    return json.dumps(document, indent=2, default=json_default) + "\n"
 
 
 def _rows(result: Any) -> list[tuple]:
@@ -77,12 +61,12 @@ def _cost_rows(result: Any) -> list[tuple]:
 def tables(result: Any, tablefmt: str) -> str:
     from tabulate import tabulate
 
-    summary = _summary(result)
+    scope = summary(result)
     out = io.StringIO()
     heading = "## " if tablefmt == "github" else ""
     out.write(
-        f"{heading}ECS audit: {len(summary['accounts'])} account(s), {', '.join(summary['regions'])}; "
-        f"{summary['services']} services, {summary['task_definitions']} task definitions\n\n"
+        f"{heading}ECS audit: {len(scope['accounts'])} account(s), {', '.join(scope['regions'])}; "
+        f"{scope['services']} services, {scope['task_definitions']} task definitions\n\n"
     )
     if result.findings:
         out.write(f"{'### ' if heading else ''}Findings by severity\n\n")

@@ -84,7 +84,9 @@ def render_text(result: dict[str, Any], stream: TextIO) -> None:
             )
         )
     # AWS's examples round each line to the cent and add the lines; so does this table.
-    total = sum((to_cents(row[3].replace("$", "").replace(",", "")) for row in rows), Decimal(0))
+    total = sum(
+        (to_cents(Decimal(row[3].replace("$", "").replace(",", ""))) for row in rows), Decimal(0)
+    )
     rows.append(("total", "", "", cents(total)))
     runs = _number(usage["runs_per_day"])
     usage_line = (

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from advisor import __version__
 from advisor.engine import Result
+from advisor.report.audit_tables import summary
 
 
 def json_default(value: object) -> object:
@@ -20,9 +21,7 @@ def render(result: Result) -> str:
     if result.estimate is not None:
         return json.dumps(result.estimate, indent=2, default=json_default) + "\n"
     if result.scope is not None:
-        from advisor.report.audit_tables import json_document
-
-        return json_document(result)
+        return _audit_document(result)
     by_severity = {"error": 0, "warning": 0, "info": 0}
     for f in result.findings:
         by_severity[f.severity] += 1
@@ -38,5 +37,17 @@ def render(result: Result) -> str:
             "by_severity": by_severity,
             "baselined": getattr(result, "baselined", 0),
         },
+    }
+    return json.dumps(document, indent=2, default=json_default) + "\n"
+
+
+def _audit_document(result: Result) -> str:
+    """The audit's JSON: findings, each service's cost, the sources it could not read."""
+    document = {
+        "tool": {"name": "ecs-advisor", "version": __version__},
+        "findings": [f.to_dict() for f in result.findings],
+        "costs": result.costs,
+        "errors": result.audit_errors,
+        "summary": summary(result),
     }
     return json.dumps(document, indent=2, default=json_default) + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import os
-from typing import TextIO
+from typing import Any, TextIO
 
 from advisor.engine import Result
 from advisor.model import ERROR, INFO, WARNING
@@ -50,15 +50,14 @@ def _findings(result: Result, stream: TextIO, colour: bool) -> None:
         code = _paint(f.code, _COLOURS[f.severity], colour)
         stream.write(f"{where} {code} {f.message} [{f.name}]\n")
         if f.evidence is not None:
-            stream.write(_evidence_lines(f))
+            stream.write(_evidence_lines(f.evidence, f.cost))
     if result.costs:
         stream.write(cost_table(result.costs))
     stream.write(summary_line(result) + "\n")
 
 
-def _evidence_lines(finding: object) -> str:
+def _evidence_lines(evidence: dict[str, Any], cost: dict[str, Any] | None) -> str:
     """History findings: the evidence and the money, indented under the finding."""
-    evidence = finding.evidence
     lines = []
     if "by" in evidence:
         people = ", ".join(f"{b['actor']} x{b['times']}" for b in evidence["by"])
@@ -72,7 +71,6 @@ def _evidence_lines(finding: object) -> str:
         lines.append(evidence["arn"])
     if evidence.get("event_ids"):
         lines.append("events: " + ", ".join(evidence["event_ids"]))
-    cost = finding.cost
     if cost and cost.get("assumptions"):
         a = cost["assumptions"]
         lines.append(

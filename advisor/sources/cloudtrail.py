@@ -26,7 +26,10 @@ from typing import Any
 from advisor.history.actors import ActorRules
 from advisor.history.events import Event, from_cloudtrail, from_eventbridge
 from advisor.history.timefmt import parse_time
+from advisor.history.timeline import histories
 from advisor.model import InputError
+from advisor.sources.discover import discover
+from advisor.sources.registry import source
 
 _RECORD_START = '{"eventVersion"'
 _MARKERS = ("ecs.amazonaws.com", "aws.ecs")
@@ -166,11 +169,11 @@ def _several_documents(
         try:
             document, end = decoder.raw_decode(text, position)
         except ValueError as exc:
-            line = text.count("\n", 0, position) + 1
-            errors.append(InputError(path, f"not CloudTrail or EventBridge JSON: {exc}", line))
+            at_line = text.count("\n", 0, position) + 1
+            errors.append(InputError(path, f"not CloudTrail or EventBridge JSON: {exc}", at_line))
             return
-        line = text.count("\n", 0, position) + 1
-        yield from _events_in_document(document, path, line, "", rules)
+        at_line = text.count("\n", 0, position) + 1
+        yield from _events_in_document(document, path, at_line, "", rules)
         position = end
 
 
@@ -191,9 +194,6 @@ def _event(item: object, path: str, line: int, pointer: str, rules: ActorRules) 
 
 def event_files(paths: list[str], errors: list[InputError]) -> list[str]:
     """The files under ``paths`` that may hold records (digests skipped), sorted by folder."""
-    from advisor.sources.discover import discover
-    from advisor.sources.registry import source
-
     return [c.path for c in discover(paths, [source("cloudtrail")], [], Path.cwd(), errors)]
 
 
@@ -238,8 +238,6 @@ def read_events(
 def read(candidates: list[Any], context: Any) -> list[Any]:
     """The source's door (``advisor.sources.registry``): the service, job and RunTask histories
     the records of all the files describe, within the settings' window."""
-    from advisor.history.run import histories
-
     settings = context.settings
     actor_rules = ActorRules(settings.automation_roles, settings.human_roles)
     stats = ReadStats()

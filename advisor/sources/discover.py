@@ -65,7 +65,7 @@ def _for_named(path: str, sources: list[SourceEntry], stdin_source: str | None) 
             except OSError:
                 first = b""
             for entry in with_shebang:
-                if first.startswith(b"#!") and entry.shebang in first:
+                if first.startswith(b"#!") and entry.shebang and entry.shebang in first:
                     return entry
     return sources[0]
 

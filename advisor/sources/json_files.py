@@ -18,7 +18,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeGuard
 
 from advisor.jsonpos import PositionIndex
 from advisor.model import (
@@ -132,7 +132,7 @@ def parse(text: str, display: str) -> tuple[object, bool]:
     raise NotRecognized(f"not ECS configuration (not JSON either: {detail} at line {error.line})")
 
 
-def _is_task_definition(data: object) -> bool:
+def _is_task_definition(data: object) -> TypeGuard[dict]:
     return (
         isinstance(data, dict)
         and isinstance(data.get("containerDefinitions"), list)
@@ -140,7 +140,7 @@ def _is_task_definition(data: object) -> bool:
     )
 
 
-def _is_container_list(data: object) -> bool:
+def _is_container_list(data: object) -> TypeGuard[list]:
     return (
         isinstance(data, list)
         and len(data) > 0
@@ -148,7 +148,7 @@ def _is_container_list(data: object) -> bool:
     )
 
 
-def _is_service(data: object) -> bool:
+def _is_service(data: object) -> TypeGuard[dict]:
     if not isinstance(data, dict):
         return False
     if isinstance(data.get("serviceArn"), str):

@@ -7,27 +7,64 @@ call counts, so a ``run_task`` method on a Celery app or a class of your own is 
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from advisor.model import Service, TaskDefinition
-from advisor.sources.python_code import (
-    CDK_SERVICES,
-    CDK_TASK_DEFINITIONS,
-    CodeScope,
-    PythonDocument,
-    PythonRunTask,
-    literal,
-)
+from advisor.sources.python_resources import CodeScope, PythonDocument, PythonRunTask
 from advisor.values import Unknown
 
 ECS_METHODS = {"run_task", "stop_task", "update_service"}
+CDK_TASK_DEFINITIONS = {"FargateTaskDefinition": "FARGATE", "Ec2TaskDefinition": "EC2"}
+CDK_SERVICES = {"FargateService", "Ec2Service"}
+
+
+def literal(node: Any, module: Any) -> Any:
+    """A Python value for a literal expression; an Unknown for anything else."""
+    code = module.code_for_node(node)
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString)):
+        try:
+            return ast.literal_eval(code)
+        except (ValueError, SyntaxError):
+            return Unknown(code)
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        inner = literal(node.expression, module)
+        return -inner if isinstance(inner, int | float) else Unknown(code)
+    if (
+        isinstance(node, cst.Attribute)
+        and code.split(".")[-2:-1]
+        and code.split(".")[-2]
+        in (
+            "PropagatedTagSource",
+            "LaunchType",
+        )
+    ):
+        return node.attr.value  # an enum member: its name is its value
+    if isinstance(node, cst.Dict):
+        out = {}
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                return Unknown(code)
+            key = literal(element.key, module)
+            if isinstance(key, Unknown):
+                return Unknown(code)
+            out[key] = literal(element.value, module)
+        return out
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return [literal(e.value, module) for e in node.elements]
+    return Unknown(code)
 
 
 def _string(node: Any) -> str | None:
-    return node.evaluated_value if isinstance(node, cst.SimpleString) else None
+    if not isinstance(node, cst.SimpleString):
+        return None
+    value = node.evaluated_value
+    return value if isinstance(value, str) else None  # b"ecs" names no service
 
 
 def _is_ecs_client_call(node: Any, client_names: frozenset[str] = frozenset()) -> bool:
@@ -44,6 +81,13 @@ def _is_ecs_client_call(node: Any, client_names: frozenset[str] = frozenset()) -
     if first.keyword is None or first.keyword.value == "service_name":
         return _string(first.value) == "ecs"
     return False
+
+
+def _as_name(alias: cst.ImportAlias) -> str | None:
+    """The name ``import x as NAME`` binds, if it has an ``as``."""
+    if alias.asname is None or not isinstance(alias.asname.name, cst.Name):
+        return None
+    return alias.asname.name.value
 
 
 class _Scope:
@@ -70,6 +114,7 @@ class _Collector(cst.CSTVisitor):
         self.code: dict[str, CodeScope] = {}
         self.resources: list[Any] = []
         self.task_definitions: dict[str, TaskDefinition] = {}  # variable -> CDK definition
+        self._pending_task_definition: str | None = None  # the variable a CDK definition binds
         self.count = 0
 
     # --- positions ---------------------------------------------------------------------
@@ -95,7 +140,7 @@ class _Collector(cst.CSTVisitor):
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             dotted = self.module.code_for_node(alias.name)
-            bound = alias.asname.name.value if alias.asname else dotted
+            bound = _as_name(alias) or dotted
             if dotted == "aws_cdk.aws_ecs":
                 self.ecs_modules.add(bound)
             elif dotted == "aws_cdk":
@@ -107,7 +152,7 @@ class _Collector(cst.CSTVisitor):
             return
         for alias in node.names:
             name = alias.name.value if isinstance(alias.name, cst.Name) else ""
-            bound = alias.asname.name.value if alias.asname else name
+            bound = _as_name(alias) or name
             if source == "boto3" and name == "client":
                 self.client_functions = self.client_functions | {bound}
             elif source == "aws_cdk" and name == "aws_ecs":
@@ -280,6 +325,8 @@ class _Collector(cst.CSTVisitor):
         return values, spread
 
     def _ecs_call(self, node: cst.Call) -> None:
+        if not isinstance(node.func, cst.Attribute):
+            return  # never: _is_ecs_call let only client.method(...) through
         method = node.func.attr.value
         kwargs, spread = self._kwargs(node)
         pointer = self._pointer(node, method)
@@ -322,7 +369,7 @@ class _Collector(cst.CSTVisitor):
             data["executionRoleArn"] = "(created by CDK)"  # CDK adds one when a container needs it
         resource = TaskDefinition(self.document, pointer, data, "", wrapped=True)
         self.resources.append(resource)
-        name = getattr(self, "_pending_task_definition", None)
+        name = self._pending_task_definition
         if name:
             self.task_definitions[name] = resource
             self._pending_task_definition = None
@@ -388,6 +435,5 @@ def _target_names(node: Any) -> list[str]:
 
 def collect(module: cst.Module, document: PythonDocument) -> list[Any]:
     collector = _Collector(module, document)
-    collector._pending_task_definition = None
     MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
     return [*collector.resources, *(c for c in collector.code.values() if c.calls)]
