@@ -27,10 +27,6 @@ def cost_json(cli, *args):
     return json.loads(out, parse_float=Decimal)
 
 
-def us_east_1(group: str) -> dict:
-    return PriceTable.load().regions["us-east-1"][group]
-
-
 # --- AWS's worked examples (aws.amazon.com/fargate/pricing, us-east-1), to the cent -------
 
 EXAMPLE = (
@@ -155,27 +151,28 @@ def test_aws_example_windows_with_the_pages_rates(cli, tmp_path):
 
 
 def test_windows_at_the_embedded_2026_rates(cli):
-    rates = us_east_1("windows/x86_64")
     result = cost_json(
         cli, "--cpu", "2048", "--memory", "4096", "--os", "windows", "--duration", "2m"
     )
     assert result["usage"]["billed_seconds_per_task"] == 300  # the 5-minute minimum
-    hours = Decimal(300) / 3600
-    assert result["breakdown"]["vcpu"] == pytest.approx(2 * hours * Decimal(rates["vcpu_hour"]))
-    assert result["breakdown"]["windows_license"] == pytest.approx(
-        2 * hours * Decimal(rates["license_vcpu_hour"])
-    )
-    assert result["breakdown"]["memory"] == pytest.approx(4 * hours * Decimal(rates["gb_hour"]))
+    # 300 s = 1/12 h at the us-east-1 Windows rates:
+    # 2 vCPU x 0.046552 / 12 = 0.0077586667
+    assert result["breakdown"]["vcpu"] == pytest.approx(Decimal("0.0077586667"))
+    # 2 vCPU x 0.046 (licence) / 12 = 0.0076666667
+    assert result["breakdown"]["windows_license"] == pytest.approx(Decimal("0.0076666667"))
+    # 4 GB x 0.00511175 / 12 = 0.0017039167
+    assert result["breakdown"]["memory"] == pytest.approx(Decimal("0.0017039167"))
 
 
 def test_spot_prices_and_their_date(cli):
-    group = us_east_1("spot/x86_64")
     result = cost_json(cli, "--cpu", "1024", "--memory", "2048", "--spot")
     assert result["capacity_provider"] == "FARGATE_SPOT"
-    assert result["total_usd"] == Decimal(group["vcpu_hour"]) + 2 * Decimal(group["gb_hour"])
-    assert result["prices"]["sources"][0]["as_of"] == group["as_of"]
+    # us-east-1 Spot x86_64, 1 h: 1 vCPU x 0.01288561 + 2 GB x 0.00141493 = 0.01571547
+    assert result["total_usd"] == Decimal("0.01571547")
+    assert result["prices"]["sources"][0]["as_of"] == "2026-09-29"
     arm = cost_json(cli, "--cpu", "1024", "--memory", "2048", "--spot", "--arch", "arm64")
-    assert arm["prices"]["vcpu_hour"] == Decimal(us_east_1("spot/arm64")["vcpu_hour"])
+    # us-east-1 Spot arm64: 0.01030969 per vCPU-hour
+    assert arm["prices"]["vcpu_hour"] == Decimal("0.01030969")
 
 
 def test_an_unsourced_price_is_an_error_that_says_so(cli):
@@ -192,11 +189,9 @@ def test_an_unsourced_price_is_an_error_that_says_so(cli):
 def test_linux_minimum_is_one_minute(cli):
     result = cost_json(cli, "--cpu", "256", "--memory", "512", "--duration", "20s")
     assert result["usage"]["billed_seconds_per_task"] == 60
-    hours = Decimal(60) / 3600
-    rates = us_east_1("linux/x86_64")
-    expected = hours * (
-        Decimal("0.25") * Decimal(rates["vcpu_hour"]) + Decimal("0.5") * Decimal(rates["gb_hour"])
-    )
+    # 60 s = 1/60 h x (0.25 vCPU x 0.04048 + 0.5 GB x 0.004445) = 0.0123425 / 60
+    #   = 0.000205708333...
+    expected = Decimal("0.000205708333333333333")
     assert result["total_usd"] == pytest.approx(expected, rel=Decimal("1e-12"))
 
 
@@ -221,8 +216,8 @@ def test_ephemeral_storage_beyond_20_gb(cli):
         "--region",
         "eu-west-1",
     )
-    rate = Decimal(PriceTable.load().regions["eu-west-1"]["storage"]["gb_hour"])
-    assert result["breakdown"]["ephemeral_storage"] == 180 * rate  # 180 GB for one hour
+    # (200 - 20 included) GB x 1 h x 0.000122 (eu-west-1 storage) = 0.02196
+    assert result["breakdown"]["ephemeral_storage"] == Decimal("0.02196")
 
 
 def test_storage_limits(cli):
@@ -312,17 +307,16 @@ def test_compare_service_and_job(cli):
         cli, "--cpu", "1024", "--memory", "2048", "--compare", "--duration", "10m",
         "--runs-per-day", "2",
     )  # fmt: skip
-    rates = us_east_1("linux/x86_64")
-    hourly = Decimal(rates["vcpu_hour"]) + 2 * Decimal(rates["gb_hour"])
-    assert result["service"]["monthly_usd"] == 730 * hourly
-    job_hours = Decimal(600) * 2 * Decimal("30.42") / 3600
-    assert result["job"]["monthly_usd"] == pytest.approx(job_hours * hourly, rel=Decimal("1e-12"))
-    assert result["savings_usd"] == pytest.approx(
-        result["service"]["monthly_usd"] - result["job"]["monthly_usd"]
-    )
+    # us-east-1, 1 vCPU x 0.04048 + 2 GB x 0.004445 = 0.04937 an hour
+    # service: 730 h x 0.04937 = 36.0401
+    assert result["service"]["monthly_usd"] == Decimal("36.0401")
+    # job: 10 min x 2 runs x 30.42 days = 10.14 h x 0.04937 = 0.5006118
+    assert result["job"]["monthly_usd"] == pytest.approx(Decimal("0.5006118"), rel=Decimal("1e-12"))
+    # 36.0401 - 0.5006118 = 35.5394882
+    assert result["savings_usd"] == pytest.approx(Decimal("35.5394882"))
     assert result["assumptions"]["region"] == "us-east-1"
-    assert result["assumptions"]["as_of"] == rates["as_of"]
-    assert result["assumptions"]["table_as_of"] == PriceTable.load().as_of
+    assert result["assumptions"]["as_of"] == "2026-09-29"
+    assert result["assumptions"]["table_as_of"] == "2026-09-29"
 
 
 def test_compare_text_is_a_small_table(cli):
@@ -349,9 +343,9 @@ def test_compare_text_is_a_small_table(cli):
 def test_region_from_the_environment(cli, monkeypatch):
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-2")
     result = cost_json(cli, "--cpu", "1024", "--memory", "2048", "--duration", "1h")
-    group = PriceTable.load().regions["eu-west-2"]["linux/x86_64"]
     assert result["region"] == "eu-west-2"
-    assert result["total_usd"] == Decimal(group["vcpu_hour"]) + 2 * Decimal(group["gb_hour"])
+    # eu-west-2, 1 h: 1 vCPU x 0.04656 + 2 GB x 0.00511 = 0.05678
+    assert result["total_usd"] == Decimal("0.05678")
     monkeypatch.setenv("AWS_REGION", "us-west-2")
     assert cost_json(cli, "--cpu", "1024", "--memory", "2048")["region"] == "us-west-2"
 
@@ -413,8 +407,8 @@ def test_lint_cost_prices_services_whose_task_definition_is_in_the_run(cli, tmp_
     code, out, _ = cli("lint", "--cost", "--region", "us-east-1", "--format", "json", "deploy")
     assert code == 1  # the service's finding still fails the run
     report = json.loads(out, parse_float=Decimal)
-    rates = us_east_1("linux/x86_64")
-    monthly = 3 * 730 * (Decimal(rates["vcpu_hour"]) + 2 * Decimal(rates["gb_hour"]))
+    # 3 tasks x 730 h x (1 vCPU x 0.04048 + 2 GB x 0.004445) = 2190 x 0.04937 = 108.1203
+    monthly = Decimal("108.1203")
     cost, orphan = sorted(report["costs"], key=lambda c: c["resource"] != "prod/web")
     assert cost["resource"] == "prod/web" and cost["monthly_usd"] == monthly
     assert orphan["monthly_usd"] is None and "nowhere:1 is not in this run" in orphan["notes"][0]
@@ -500,10 +494,11 @@ def test_capacity_provider_strategies_split_tasks_by_base_and_weight(cli, tmp_pa
     cost = _priced(
         cli, tmp_path, launchType=None, capacityProviderStrategy=strategy, desiredCount=11
     )
-    on_demand, spot = us_east_1("linux/x86_64"), us_east_1("spot/x86_64")
-    hourly = lambda r: Decimal(r["vcpu_hour"]) + 2 * Decimal(r["gb_hour"])  # noqa: E731
     assert cost["tasks_by_capacity_provider"] == {"FARGATE": 3, "FARGATE_SPOT": 8}
-    assert cost["monthly_usd"] == pytest.approx(730 * (3 * hourly(on_demand) + 8 * hourly(spot)))
+    # on demand, 1 vCPU x 0.04048 + 2 GB x 0.004445 = 0.04937 an hour;
+    # Spot, 1 vCPU x 0.01288561 + 2 GB x 0.00141493 = 0.01571547 an hour;
+    # 730 h x (3 x 0.04937 + 8 x 0.01571547) = 730 x 0.27383376 = 199.8986448
+    assert cost["monthly_usd"] == pytest.approx(Decimal("199.8986448"))
     assert any("Fargate Spot" in note for note in cost["notes"])
 
 

@@ -11,7 +11,6 @@ import cloudtrail_factory as ct
 import pytest
 from conftest import good_taskdef
 
-from advisor.cost.prices import PriceTable
 from advisor.history.actors import AUTOMATION, AWS, PERSON, UNKNOWN, ActorRules, classify
 
 DAY = timedelta(days=1)
@@ -116,14 +115,15 @@ def test_a_desired_count_1_service_stopped_by_hand_is_a_job(cli, tmp_path):
     assert evidence["first"] == "2026-10-01T02:00:00Z" and len(evidence["event_ids"]) == 4
     assert "runs at desired count 1" in finding["message"]
     cost = finding["cost"]
-    rates = PriceTable.load().regions["eu-west-1"]["linux/x86_64"]
-    hourly = Decimal("0.5") * Decimal(rates["vcpu_hour"]) + 1 * Decimal(rates["gb_hour"])
-    assert cost["current_monthly_usd"] == pytest.approx(730 * hourly)
-    # 4 runs of 25 minutes over the window, scaled to 30.42 days
-    window = Decimal(str(cost["assumptions"]["window_days"]))
+    # eu-west-1, 0.5 vCPU x 0.04048 + 1 GB x 0.004445 = 0.024685 an hour;
+    # always on: 730 h x 0.024685 = 18.02005
+    assert cost["current_monthly_usd"] == pytest.approx(Decimal("18.02005"))
+    # the records span 12 days (created 10 days before the first stop, last stop 2 days after)
+    assert cost["assumptions"]["window_days"] == 12
     assert cost["assumptions"]["run_seconds"] == 1500
+    # 4 runs / 12 days x 30.42 = 10.14 runs a month x 25 min = 4.225 h x 0.024685 = 0.104294125
     assert cost["alternative_monthly_usd"] == pytest.approx(
-        4 / window * Decimal("30.42") * 1500 / 3600 * hourly, rel=Decimal("1e-3")
+        Decimal("0.104294125"), rel=Decimal("1e-3")
     )
     assert cost["alternative_monthly_usd"] < cost["current_monthly_usd"]
 
@@ -256,13 +256,13 @@ def test_jobs_a_person_keeps_stopping(cli, tmp_path):
     assert finding["evidence"]["median_runtime_seconds"] == 5 * 3600
     cost = finding["cost"]
     assert cost["assumptions"]["hand_stopped_runtime_hours"] == 15
-    window = Decimal(str(cost["assumptions"]["window_days"]))
-    rates = PriceTable.load().regions["eu-west-1"]["linux/x86_64"]
-    hourly = Decimal("0.5") * Decimal(rates["vcpu_hour"]) + Decimal(rates["gb_hour"])
-    assert cost["current_monthly_usd"] == pytest.approx(
-        15 / window * Decimal("30.42") * hourly, rel=Decimal("1e-3")
-    )
-    assert cost["alternative_monthly_usd"] == pytest.approx(730 * hourly)
+    # the records span 2 days 5 hours (first run at START, last stop 2 days 5 h later) = 53/24 days
+    assert cost["assumptions"]["window_days"] == Decimal("2.21")  # rounded to 2 places
+    # eu-west-1, 0.5 vCPU x 0.04048 + 1 GB x 0.004445 = 0.024685 an hour;
+    # 15 h / (53/24 days) x 30.42 = 206.6264 h a month x 0.024685 = 5.1005731
+    assert cost["current_monthly_usd"] == pytest.approx(Decimal("5.1005731"), rel=Decimal("1e-3"))
+    # always on: 730 h x 0.024685 = 18.02005
+    assert cost["alternative_monthly_usd"] == pytest.approx(Decimal("18.02005"))
 
 
 def test_jobs_stopped_by_automation_or_exiting_on_their_own_stay_quiet(cli, tmp_path):
