@@ -10,7 +10,6 @@ input error and the run goes on with the others.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -104,6 +103,8 @@ def fingerprint(code: str, resource: Resource, pointer: str) -> str:
     """A finding's identity for baselines and code scanning: never its line number. Files: the
     rule, the file, the resource and the stable pointer. Histories and live resources: the rule
     and the resource (their evidence moves on as new events arrive)."""
+    import hashlib  # only when there is a finding: a clean lint never pays for OpenSSL
+
     document = resource.document
     data = document.data
     path = document.path

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from advisor.jsonpos import PositionIndex, escape_pointer_token
 from advisor.values import text_of
@@ -86,31 +86,33 @@ class Location:
         self.pointer = pointer
 
 
-class Located(Protocol):
-    """What a resource's document is to the engine and the rules: a path, its data, and where a
-    pointer in it sits. ``Document`` (a JSON file), the Python source's ``PythonDocument``, the
-    history's ``EvidenceDocument`` and the audit's ``LiveDocument`` are one each."""
+if TYPE_CHECKING:  # a type for mypy only: building a Protocol class costs lint's start-up
 
-    @property
-    def path(self) -> str: ...
+    class Located(Protocol):
+        """What a resource's document is to the engine and the rules: a path, its data, and where a
+        pointer in it sits. ``Document`` (a JSON file), the Python source's ``PythonDocument``, the
+        history's ``EvidenceDocument`` and the audit's ``LiveDocument`` are one each."""
 
-    @property
-    def from_api(self) -> bool:
-        """AWS's own output (live reads): the API-model rules stay quiet."""
-        ...
+        @property
+        def path(self) -> str: ...
 
-    @property
-    def data(self) -> Any:
-        """The parsed JSON, or None where there is none (findings are then identified by rule
-        and resource)."""
-        ...
+        @property
+        def from_api(self) -> bool:
+            """AWS's own output (live reads): the API-model rules stay quiet."""
+            ...
 
-    @property
-    def duplicate_keys(self) -> list[str]: ...
+        @property
+        def data(self) -> Any:
+            """The parsed JSON, or None where there is none (findings are then identified by rule
+            and resource)."""
+            ...
 
-    def locate(self, pointers: list[str]) -> list[Location]: ...
+        @property
+        def duplicate_keys(self) -> list[str]: ...
 
-    def location(self, pointer: str) -> Location: ...
+        def locate(self, pointers: list[str]) -> list[Location]: ...
+
+        def location(self, pointer: str) -> Location: ...
 
 
 class Document:

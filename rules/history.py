@@ -8,12 +8,10 @@ so a verdict never depends on a price table.
 from __future__ import annotations
 
 import json
-import statistics
 from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from advisor.history.timefmt import iso
 from advisor.model import INFO, WARNING, Fix, Kind, RunTaskRequest
 from advisor.values import is_unknown
 from rules.base import Hit, Rule, RuleOptions
@@ -105,19 +103,25 @@ def _evidence(stops: list[Any]) -> dict[str, Any]:
     return {
         "count": len(stops),
         "by": [{"actor": label, "times": n} for label, n in by.most_common()],
-        "first": iso(stops[0].event.time),
-        "last": iso(stops[-1].event.time),
+        "first": stops[0].event.iso_time,
+        "last": stops[-1].event.iso_time,
         "event_ids": [s.event.id for s in stops[-5:]],
         "how": sorted({s.how for s in stops}),
         "why_person": sorted({s.event.actor.reason for s in stops}),
     }
 
 
+def _median(values: list[float]) -> float:
+    import statistics  # only when a history is judged: lint, which loads every rule, never pays
+
+    return statistics.median(values)
+
+
 def _job_share(history: ServiceHistory, options: RuleOptions) -> float:
     """The share of the window a job doing the same runs would be up (0 when no run length is
     known): near 1, the service is restarted by hand rather than stopped after its work."""
     observed = [s.runtime for s in history.manual_stops if s.runtime]
-    duration = options.job_duration or (statistics.median(observed) if observed else None)
+    duration = options.job_duration or (_median(observed) if observed else None)
     if duration is None:
         return 0.0
     billed = max(float(duration), 60.0)  # a Linux task bills at least a minute
@@ -192,7 +196,7 @@ class JobStoppedByHand(Rule["JobHistory"]):
         evidence = {**_evidence(stops), "arn": resource.arn}
         runtimes = [s.runtime for s in stops if s.runtime]
         if runtimes:
-            evidence["median_runtime_seconds"] = statistics.median(runtimes)
+            evidence["median_runtime_seconds"] = _median(runtimes)
         message = (
             f"task family {resource.key[3]} (cluster {resource.key[2]}): {len(stops)} RunTask tasks "
             f"stopped by hand in {_days(resource.window_days)} "

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from advisor.history.actors import AWS, Actor, ActorRules, classify
-from advisor.history.timefmt import parse_time
+from advisor.history.timefmt import iso, parse_time
 
 # The ECS calls that say something about services and jobs; everything else is passed over.
 INTERESTING_CALLS = frozenset(
@@ -72,6 +72,11 @@ class Event:
 
     def __repr__(self) -> str:
         return f"Event({self.name} {self.time} {self.id})"
+
+    @property
+    def iso_time(self) -> str:
+        """When it happened, as evidence prints it (``2026-10-01T02:00:00Z``)."""
+        return iso(self.time)
 
 
 def from_cloudtrail(

@@ -29,7 +29,7 @@ from advisor.model import (
     Service,
     TaskDefinition,
 )
-from advisor.sources.reading import InputFailure, NotRecognized, read_files
+from advisor.sources.registry import InputFailure, NotRecognized, read_files
 from advisor.values import mark_unknowns, might_hold_placeholders
 
 # Marks a file as ECS configuration even when it does not parse.

@@ -25,7 +25,7 @@ from typing import Any
 
 from advisor.model import InputError, Resource
 from advisor.sources.python_resources import PythonDocument
-from advisor.sources.reading import InputFailure, NotRecognized, read_files
+from advisor.sources.registry import InputFailure, NotRecognized, read_files
 
 _MENTIONS_ECS = re.compile(r"""["']ecs["']|aws_ecs""")
 # ... and calls something the rules read: only such files are parsed.
