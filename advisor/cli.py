@@ -354,22 +354,20 @@ def run_audit(args: argparse.Namespace) -> int:
     from advisor.history.timefmt import UTC, parse_bound
 
     settings = _settings(args)
-    options = Options()
+    import datetime
+
+    try:
+        since = parse_bound(args.since)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    until = datetime.datetime.now(UTC)
+    if args.cloudtrail == "lookup" and until - since > datetime.timedelta(days=90):
+        raise ConfigError("--since: LookupEvents keeps 90 days; use --cloudtrail s3://... for more")
+    settings.since, settings.until = since, until
+    options = Options(since, until)
     options.clusters = args.cluster
     options.cloudtrail = args.cloudtrail
     options.actor_rules = ActorRules(settings.automation_roles, settings.human_roles)
-    try:
-        options.since = parse_bound(args.since)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
-    import datetime
-
-    options.until = datetime.datetime.now(UTC)
-    if options.cloudtrail == "lookup" and options.until - options.since > datetime.timedelta(
-        days=90
-    ):
-        raise ConfigError("--since: LookupEvents keeps 90 days; use --cloudtrail s3://... for more")
-    settings.since, settings.until = options.since, options.until
     result = audit(args, settings, options)
     for error in result.audit_errors:
         where = " ".join(v for v in (error.get("account"), error.get("region")) if v)

@@ -128,10 +128,9 @@ def settings_rules(settings: Settings) -> list[Rule]:
 
 
 def check_resources(
-    resources: Iterable[Resource], rules: list[Rule], options: RuleOptions | None = None
+    resources: Iterable[Resource], rules: list[Rule], options: RuleOptions
 ) -> list[Finding]:
     """Run the rules; then locate all hits of a document in one scan of its text."""
-    options = options or RuleOptions()
     enabled = {id(rule) for rule in rules}
     pending: list[tuple[Rule, Hit, Resource]] = []
     for resource in resources:

@@ -43,15 +43,13 @@ class Hit:
 
 
 class RuleOptions:
-    """The settings rules may read, handed to ``check`` (a rule reads nothing else)."""
+    """The settings rules may read, handed to ``check`` (a rule reads nothing else). Made by
+    ``Settings.rule_options()``, where the defaults are."""
 
     __slots__ = ("job_duration", "min_job_stops", "min_service_stops")
 
     def __init__(
-        self,
-        min_service_stops: int = 3,
-        min_job_stops: int = 2,
-        job_duration: Decimal | float | None = None,
+        self, min_service_stops: int, min_job_stops: int, job_duration: Decimal | float | None
     ) -> None:
         self.min_service_stops = min_service_stops
         self.min_job_stops = min_job_stops

@@ -74,10 +74,13 @@ def as_json(value: Any) -> Any:
 
 
 class Options:
-    def __init__(self) -> None:
+    """What to read in each account and region. The window is the run's settings' (since, until);
+    it is kept here too because every reader thread needs it."""
+
+    def __init__(self, since: dt.datetime, until: dt.datetime) -> None:
         self.clusters: list[str] = []
-        self.since = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
-        self.until = dt.datetime.now(dt.UTC)
+        self.since = since
+        self.until = until
         self.cloudtrail = "lookup"  # lookup | none | s3://bucket/prefix | a local path
         self.lookup_interval = 0.5  # LookupEvents allows 2 requests a second per region
         self.actor_rules = ActorRules()
