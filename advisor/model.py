@@ -163,14 +163,18 @@ class Document:
             return None
         match = _FIRST_MEMBER.match(text, brace)
         spacing = match.group(1) if match else ""
-        colon = ": " if spacing else ":"
+        # Spaced like the first member: `"a": 1` gets `"key": value`; a minified file stays so.
+        after_colon = match.group(3) if match and match.group(3) is not None else " "
+        colon = ":" + (after_colon if "\n" not in after_colon else " ")
         member = f"{json.dumps(key)}{colon}{json.dumps(value, ensure_ascii=False)}"
         if match and match.group(2) == "}":  # an empty object
             return Edit(brace + 1, brace + 1, member)
-        return Edit(brace + 1, brace + 1, f"{spacing}{member},")
+        # On one line, the comma is followed by what follows the colon (`, ` or `,`).
+        after_comma = "" if "\n" in spacing else colon[1:]
+        return Edit(brace + 1, brace + 1, f"{spacing}{member},{after_comma}")
 
 
-_FIRST_MEMBER = re.compile(r"\{(\s*)(\"|\})")
+_FIRST_MEMBER = re.compile(r'\{(\s*)(\}|"(?:[^"\\]|\\.)*"\s*:([ \t]*))')
 
 
 class Resource:
