@@ -83,7 +83,8 @@ def unified_diff(path: str, old: str, new: str) -> str:
     out: list[str] = []
     for group in difflib.SequenceMatcher(None, before, after).get_grouped_opcodes(3):
         if not out:
-            out += [f"--- a/{path}\n", f"+++ b/{path}\n"]
+            shown = path.removeprefix("./")  # git apply takes a/x.json, not a/./x.json
+            out += [f"--- a/{shown}\n", f"+++ b/{shown}\n"]
         first, last = group[0], group[-1]
         out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
         for tag, i1, i2, j1, j2 in group:
@@ -94,7 +95,13 @@ def unified_diff(path: str, old: str, new: str) -> str:
                 out += ["-" + line for line in shown_before[i1:i2]]
             if tag in ("replace", "insert"):
                 out += ["+" + line for line in shown_after[j1:j2]]
-    return "".join(out)
+    return "".join(_marked(line) for line in out)
+
+
+def _marked(line: str) -> str:
+    """A diff line for a file's last line that has no line break, as ``patch`` and ``git apply``
+    expect it: the line, a break, then the marker."""
+    return line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
 
 
 def _range(start: int, stop: int) -> str:

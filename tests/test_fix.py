@@ -59,6 +59,34 @@ def test_python_fix_keeps_layout_and_is_idempotent(cli, tmp_path):
     assert cli("lint", "--fix", "--diff", "jobs.py")[0] == 0  # a second run changes nothing
 
 
+def test_python_fix_without_a_trailing_comma_keeps_the_closing_line(cli, tmp_path):
+    text = 'import boto3\n\nboto3.client("ecs").run_task(\n    cluster="c",\n    taskDefinition="t"\n)\n'
+    path = write(tmp_path, "job.py", text)
+    assert cli("lint", "--fix", "job.py")[0] == 0
+    assert path.read_text() == (
+        'import boto3\n\nboto3.client("ecs").run_task(\n    cluster="c",\n    taskDefinition="t",\n'
+        '    enableECSManagedTags=True,\n    propagateTags="TASK_DEFINITION"\n)\n'
+    )
+
+
+def test_diff_of_a_file_without_a_final_line_break_applies_with_git(cli, tmp_path):
+    import subprocess
+
+    text = 'import boto3\nboto3.client("ecs").run_task(cluster="c", taskDefinition="t")'
+    path = write(tmp_path, "job.py", text)
+    code, patch, _ = cli("lint", "--fix", "--diff", "./job.py")
+    assert code == 1
+    assert patch.startswith("--- a/job.py\n+++ b/job.py\n")
+    assert patch.count("\\ No newline at end of file\n") == 2
+    (tmp_path / "fix.diff").write_text(patch)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(["git", "apply", "fix.diff"], cwd=tmp_path, check=True)
+    assert path.read_text() == (
+        'import boto3\nboto3.client("ecs").run_task(cluster="c", taskDefinition="t", '
+        'enableECSManagedTags=True, propagateTags="TASK_DEFINITION")'
+    )
+
+
 def test_diff_writes_nothing(cli, tmp_path):
     path = write(tmp_path, "jobs.py", SCRIPT)
     code, out, _ = cli("lint", "--fix", "--diff", "jobs.py")
@@ -125,7 +153,7 @@ def test_each_rule_says_whether_its_fix_is_safe(cli):
     [
         (SCRIPT, SCRIPT.replace("    ecs.run_task(taskDefinition", "    ecs.stop_task(task")),
         (SERVICE, SERVICE.replace("{\n", '{\n    "propagateTags": "SERVICE",\n', 1)),
-        ("a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\n", "a\nB\nc\nd\ne\nf\ng\nh\ni\nJ\nk\nl"),
+        ("a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\n", "a\nB\nc\nd\ne\nf\ng\nh\ni\nJ\nk\nl\n"),
         ("one\ntwo\n", ""),
         ("", "one\n"),
         ("same\n", "same\n"),
@@ -142,6 +170,16 @@ def test_the_diff_is_difflibs_when_there_is_nothing_to_hide(old, new):
         )
     )
     assert unified_diff("x.py", old, new) == expected
+
+
+def test_a_last_line_without_a_break_is_marked_as_git_marks_it():
+    from advisor.fix import unified_diff
+
+    assert unified_diff("x.py", "a\nb", "a\nc") == (
+        "--- a/x.py\n+++ b/x.py\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n"
+        "+c\n\\ No newline at end of file\n"
+    )
+    assert unified_diff("x.py", "a\nb", "a\nb\n").endswith("-b\n\\ No newline at end of file\n+b\n")
 
 
 def test_json_lines_keep_keys_and_names_and_hide_values():

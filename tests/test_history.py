@@ -431,6 +431,37 @@ def test_size_from_a_task_definition_file(cli, tmp_path):
     assert assumptions["size_source"].startswith("task definition file")
 
 
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        ('{"family": "report", "containerDefinitions": [', "invalid JSON"),
+        ('{"a": 1, }', "not JSON either"),
+        ('{"serviceName": "web", "taskDefinition": "report:1"}', "holds a service"),
+    ],
+)
+def test_a_task_definitions_file_without_one_is_an_error(cli, tmp_path, content, why):
+    (tmp_path / "td.json").write_text(content)
+    records = [created(), *service_stops(ct.sso_user(), 3, family="report")]
+    code, report, err = history(
+        cli, tmp_path, records, "--task-definitions", str(tmp_path / "td.json")
+    )
+    assert code == 2
+    assert f"{tmp_path / 'td.json'}" in err and why in err
+    assert [e["path"] for e in report["errors"]] == [str(tmp_path / "td.json")]
+
+
+def test_a_named_file_that_holds_no_records_is_an_error(cli, tmp_path):
+    (tmp_path / "td.json").write_text(json.dumps(good_taskdef()))
+    (tmp_path / "other.jsonl").write_text(
+        json.dumps({"eventVersion": "1.08", "eventSource": "s3.amazonaws.com"}) + "\n"
+    )
+    code, out, err = cli("history", str(tmp_path / "td.json"), str(tmp_path / "other.jsonl"))
+    assert code == 2
+    assert f"{tmp_path / 'td.json'}: not CloudTrail or EventBridge records" in err
+    assert "other.jsonl" not in err  # records of other services are read, and quiet
+    assert "in 1 file" in out
+
+
 def test_unknown_size_is_said_not_guessed(cli, tmp_path):
     records = [created(), *service_stops(ct.sso_user(), 3, cpu=None, memory=None)]
     _, report, _ = history(cli, tmp_path, records)

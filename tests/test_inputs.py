@@ -99,6 +99,21 @@ def test_unrelated_json_named_explicitly_gets_a_note(cli, tmp_path):
     assert "note: tsconfig.json: not ECS configuration (not JSON either: Expecting property" in err
 
 
+@pytest.mark.parametrize("content", ['{"family": ', '{\n  "fam', "[\n  {\n"])
+def test_a_named_file_cut_short_is_an_error_even_before_its_identifying_key(cli, tmp_path, content):
+    write(tmp_path, "web.json", content)
+    code, out, err = cli("lint", "web.json")
+    assert code == 2
+    assert_one_clean_error(err, "web.json:")
+    assert "truncated?" in err
+    assert "No problems" not in out or "could not be checked" in out
+
+
+def test_a_truncated_file_found_in_a_folder_is_passed_over(cli, tmp_path):
+    write(tmp_path, "web.json", '{"family": ')
+    assert cli("lint", ".")[0] == 0
+
+
 @pytest.mark.parametrize(
     "content",
     [

@@ -40,12 +40,13 @@ def _task_definition_from(path: str) -> dict:
 
     result = Result()
     resources = read([path], "task-definitions", ReadContext(Settings(), result))
+    found = [r for r in resources if isinstance(r, TaskDefinition)]
     if result.errors:
         raise ConfigError(str(result.errors[0]))
-    for resource in resources:
-        if isinstance(resource, TaskDefinition):
-            return resource.data
-    raise ConfigError(f"{path}: not a task definition")
+    if found:
+        return found[0].data
+    why = result.notes[0].removesuffix("; skipped") if result.notes else f"{path}: not ECS"
+    raise ConfigError(f"{why} (expected a task definition)")
 
 
 def resolve_size(args: Any) -> TaskSize:

@@ -7,7 +7,7 @@ from typing import Any
 
 from advisor.config import Settings
 from advisor.engine import ReadContext, Result, judge, read
-from advisor.model import Finding, TaskDefinition
+from advisor.model import Finding, InputError, TaskDefinition
 
 
 def _task_definitions(resources: list[Any]) -> dict[str, tuple[str, dict]]:
@@ -19,6 +19,23 @@ def _task_definitions(resources: list[Any]) -> dict[str, tuple[str, dict]]:
     return found
 
 
+def _not_task_definitions(paths: list[str], found: list[Any], side: Result) -> list[InputError]:
+    """An error for each file given with --task-definitions that holds no task definition: the
+    user asked for its sizes, so passing over it would price with sizes they did not mean."""
+    import os
+
+    holding = {r.document.path for r in found if isinstance(r, TaskDefinition)}
+    failed = {e.path for e in side.errors}
+    why = {n.split(": ", 1)[0]: n.split(": ", 1)[1].removesuffix("; skipped") for n in side.notes}
+    for resource in found:
+        why.setdefault(resource.document.path, f"holds a {resource.kind}")
+    return [
+        InputError(path, f"{why.get(path, 'not ECS')}: expected a task definition")
+        for path in paths
+        if os.path.isfile(path) and path not in holding and path not in failed
+    ]
+
+
 def run_history(
     paths: list[str], settings: Settings, task_definition_paths: list[str] | None = None
 ) -> Result:
@@ -28,8 +45,9 @@ def run_history(
     context = ReadContext(settings, result)
     if task_definition_paths:  # read for their sizes: their errors count, nothing else
         side = Result()
-        found = read(task_definition_paths, "task-definitions", ReadContext(settings, side))
+        found = list(read(task_definition_paths, "task-definitions", ReadContext(settings, side)))
         result.errors.extend(side.errors)
+        result.errors.extend(_not_task_definitions(task_definition_paths, found, side))
         context.task_definitions = _task_definitions(found)
     judge(result, read(paths, "history", context), settings)
     price_history(result.findings, Pricing(job_duration=settings.job_duration))

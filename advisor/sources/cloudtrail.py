@@ -33,6 +33,9 @@ from advisor.sources.registry import source
 
 _RECORD_START = '{"eventVersion"'
 _MARKERS = ("ecs.amazonaws.com", "aws.ecs")
+NOT_RECORDS = "not CloudTrail or EventBridge records"
+# Keys only CloudTrail records, lookup-events output and EventBridge events have.
+_SHAPES = ('"eventVersion"', '"eventSource"', '"CloudTrailEvent"', '"detail-type"', '"Records"')
 
 
 def read_text(path: str) -> str:
@@ -98,9 +101,13 @@ def _records_fast(text: str) -> Iterator[tuple[int, dict]] | None:
 
 
 def events_in_text(
-    text: str, path: str, rules: ActorRules, errors: list[InputError]
+    text: str, path: str, rules: ActorRules, errors: list[InputError], named: bool = False
 ) -> Iterator[Event]:
     if not any(marker in text for marker in _MARKERS):
+        if named and text.strip() not in ("", "[]") and not any(m in text for m in _SHAPES):
+            # A file a person named that holds records of other services is read and quiet;
+            # one that holds no records at all was not read, and must not pass as "no problems".
+            errors.append(InputError(path, NOT_RECORDS))
         return
     stripped = text.lstrip()
     if stripped.startswith("{") and '"Records"' in stripped[:200]:
@@ -198,11 +205,16 @@ def event_files(paths: list[str], errors: list[InputError]) -> list[str]:
 
 
 def read_events(
-    files: list[str], rules: ActorRules, errors: list[InputError], stats: ReadStats | None = None
+    files: list[str],
+    rules: ActorRules,
+    errors: list[InputError],
+    stats: ReadStats | None = None,
+    named: frozenset[str] = frozenset(),
 ) -> Iterator[Event]:
     """Every ECS event in the files, once (duplicates share an eventID), file after file.
 
-    A file that cannot be read is one error naming it; the other files are still read.
+    A file that cannot be read is one error naming it; the other files are still read. A file in
+    ``named`` (a person named it) that holds no records at all is an error too.
     """
     stats = stats or ReadStats()
     seen: set[str] = set()
@@ -210,9 +222,9 @@ def read_events(
         try:
             text = read_text(path)
             file_errors: list[InputError] = []
-            events = list(events_in_text(text, path, rules, file_errors))
+            events = list(events_in_text(text, path, rules, file_errors, path in named))
             errors.extend(file_errors)
-            stats.files += 1
+            stats.files += 0 if any(e.message == NOT_RECORDS for e in file_errors) else 1
             stats.add_times(text)
         except (OSError, EOFError, zlib.error) as exc:
             errors.append(InputError(path, f"cannot read: {exc}"))
@@ -242,6 +254,7 @@ def read(candidates: list[Any], context: Any) -> list[Any]:
     actor_rules = ActorRules(settings.automation_roles, settings.human_roles)
     stats = ReadStats()
     files = [candidate.path for candidate in candidates]
-    events = list(read_events(files, actor_rules, context.result.errors, stats))
+    named = frozenset(c.path for c in candidates if c.explicit and context.person_named)
+    events = list(read_events(files, actor_rules, context.result.errors, stats, named))
     context.result.files_checked += stats.files
     return histories(events, settings, stats, context.task_definitions)

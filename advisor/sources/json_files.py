@@ -106,8 +106,13 @@ def _reject_constant(name: str) -> None:
     raise _NotJson(name)
 
 
-def parse(text: str, display: str) -> tuple[object, bool]:
-    """The parsed value and whether any object repeats a key."""
+def parse(text: str, display: str, named: bool = False) -> tuple[object, bool]:
+    """The parsed value and whether any object repeats a key.
+
+    Text that is not JSON is an error when it looks like ECS configuration, or when a person
+    named it and it ends before the document does (a truncated file, perhaps cut before the key
+    that would say what it is); other non-JSON (a tsconfig with comments) is not ours.
+    """
     duplicates = _DuplicateKeys()
     try:
         data = json.loads(text, object_pairs_hook=duplicates, parse_constant=_reject_constant)
@@ -116,6 +121,10 @@ def parse(text: str, display: str) -> tuple[object, bool]:
         error = InputError(display, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)
         if exc.msg == "Expecting value" and text.startswith(_TEMPLATE_START, exc.pos):
             error.message += " (an unquoted template placeholder? lint the rendered file)"
+        cut_short = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        if named and cut_short:
+            error.message += " (the file ends before the document does: truncated?)"
+            raise InputFailure(error) from None
     except _NotJson as exc:
         match = _NON_JSON_CONSTANT.search(text)
         offset = match.start() if match else 0
@@ -189,8 +198,8 @@ def resources_in(document: Document) -> list[Resource]:
     return []
 
 
-def load_text(text: str, display: str) -> tuple[Document, list[Resource]]:
-    data, has_duplicates = parse(text, display)
+def load_text(text: str, display: str, named: bool = False) -> tuple[Document, list[Resource]]:
+    data, has_duplicates = parse(text, display, named)
     if might_hold_placeholders(text):  # values only known later become Unknown, once, here
         data = mark_unknowns(data)
     document = Document(display, text, data)
@@ -212,7 +221,7 @@ def load(path: str, display: str, named: bool) -> tuple[Document, list[Resource]
     else:
         with open(path, "rb") as handle:
             raw = handle.read()
-    return load_text(decode(raw, display, named), display)
+    return load_text(decode(raw, display, named), display, named)
 
 
 def read(candidates: list[Any], context: Any) -> Iterator[Resource]:

@@ -42,7 +42,10 @@ def _tagged(call: cst.Call, module: cst.Module) -> cst.Call | None:
         if isinstance(spacing, cst.ParenthesizedWhitespace):
             spacing = spacing.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
         separator = between.with_changes(whitespace_after=spacing)
-    args[-1] = last.with_changes(comma=separator)
+    # Without a trailing comma, the space or line break before ")" belongs to the last argument:
+    # it moves to the new last one, so the new comma follows the old value directly.
+    closing = last.whitespace_after_arg
+    args[-1] = last.with_changes(comma=separator, whitespace_after_arg=cst.SimpleWhitespace(""))
     for index, (name, value) in enumerate(additions):
         final = index == len(additions) - 1
         args.append(
@@ -54,6 +57,7 @@ def _tagged(call: cst.Call, module: cst.Module) -> cst.Call | None:
                     whitespace_after=cst.SimpleWhitespace(""),
                 ),
                 comma=trailing if final else separator,
+                whitespace_after_arg=closing if final else cst.SimpleWhitespace(""),
             )
         )
     return call.with_changes(args=args)
