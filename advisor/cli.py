@@ -116,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument(
         "--task-definitions", action="append", metavar="PATH", help="task definition files (sizes)"
     )
+    history.add_argument(
+        "--services",
+        action="append",
+        metavar="PATH",
+        help="service configuration files (desired counts the records do not tell)",
+    )
     history.add_argument("--job-duration", metavar="DUR", help="run length of the job alternative")
     history.add_argument("--automation-role", action="append", default=[], metavar="GLOB")
     history.add_argument("--human-role", action="append", default=[], metavar="GLOB")
@@ -327,7 +333,7 @@ def run_history(args: argparse.Namespace) -> int:
             settings.job_duration = parse_duration(args.job_duration)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
-    result = run_history(args.paths, settings, args.task_definitions)
+    result = run_history(args.paths, settings, args.task_definitions, args.services)
     return _report(args, result, settings)
 
 

@@ -60,6 +60,8 @@ class ReadContext:
         self.stdin_name = "-"
         # --task-definitions for history: family -> (path, task definition data)
         self.task_definitions: dict[str, tuple[str, dict]] = {}
+        # --services for history: (account, region, cluster, name) -> desired count
+        self.known_desired: dict[tuple, int] = {}
 
     def display(self, path: str) -> str:
         return self.stdin_name if path == "-" else path

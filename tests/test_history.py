@@ -224,6 +224,86 @@ def test_no_accusation_without_a_known_desired_count_of_1(cli, tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("service_file", "found"),
+    [
+        (
+            {
+                "cluster": ct.CLUSTER,
+                "serviceName": "report",
+                "taskDefinition": "report:3",
+                "desiredCount": 1,
+            },
+            True,
+        ),
+        (
+            {
+                "cluster": ct.CLUSTER,
+                "serviceName": "report",
+                "taskDefinition": "report:3",
+                "desiredCount": 2,
+            },
+            False,
+        ),
+        (
+            {
+                "cluster": "other",
+                "serviceName": "report",
+                "taskDefinition": "report:3",
+                "desiredCount": 1,
+            },
+            False,
+        ),
+        (
+            {
+                "services": [
+                    {
+                        "serviceArn": f"arn:aws:ecs:{ct.REGION}:{ct.ACCOUNT}:service/{ct.CLUSTER}/report",
+                        "serviceName": "report",
+                        "clusterArn": f"arn:aws:ecs:{ct.REGION}:{ct.ACCOUNT}:cluster/{ct.CLUSTER}",
+                        "desiredCount": 1,
+                    }
+                ]
+            },
+            True,
+        ),
+        (
+            {
+                "services": [
+                    {
+                        "serviceArn": f"arn:aws:ecs:{ct.REGION}:210987654321:service/{ct.CLUSTER}/report",
+                        "serviceName": "report",
+                        "desiredCount": 1,
+                    }
+                ]
+            },
+            False,  # the same name in another account
+        ),
+    ],
+)
+def test_a_services_file_tells_the_desired_count_the_records_do_not(
+    cli, tmp_path, service_file, found
+):
+    (tmp_path / "svc.json").write_text(json.dumps(service_file))
+    records = service_stops(ct.sso_user(), 4)
+    code, report, err = history(cli, tmp_path, records, "--services", str(tmp_path / "svc.json"))
+    assert (code, err) == (1 if found else 0, "")
+    assert names(report) == (["service-stopped-manually"] if found else [])
+
+
+def test_a_services_file_without_a_service_is_an_error(cli, tmp_path):
+    (tmp_path / "td.json").write_text(json.dumps(good_taskdef()))
+    code, report, err = history(
+        cli, tmp_path, service_stops(ct.sso_user(), 4), "--services", "td.json"
+    )
+    assert code == 2
+    assert (
+        err
+        == "ecs-advisor: error: td.json: holds a task-definition: expected a service (--services)\n"
+    )
+    assert report["errors"][0]["path"] == "td.json"
+
+
 # --- job-stopped-by-hand ------------------------------------------------------------------
 
 

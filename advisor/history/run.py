@@ -3,11 +3,12 @@ priced, through the same pipeline as lint."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from advisor.config import Settings
 from advisor.engine import ReadContext, Result, judge, read
-from advisor.model import Finding, InputError, TaskDefinition
+from advisor.model import Finding, InputError, Resource, Service, TaskDefinition
 
 
 def _task_definitions(resources: list[Any]) -> dict[str, tuple[str, dict]]:
@@ -19,36 +20,77 @@ def _task_definitions(resources: list[Any]) -> dict[str, tuple[str, dict]]:
     return found
 
 
-def _not_task_definitions(paths: list[str], found: list[Any], side: Result) -> list[InputError]:
-    """An error for each file given with --task-definitions that holds no task definition: the
-    user asked for its sizes, so passing over it would price with sizes they did not mean."""
-    import os
+def _last(value: object) -> str | None:
+    return value.rsplit("/", 1)[-1] if isinstance(value, str) and value else None
 
-    holding = {r.document.path for r in found if isinstance(r, TaskDefinition)}
-    failed = {e.path for e in side.errors}
+
+def _known_desired(resources: list[Any]) -> dict[tuple, int]:
+    """(account, region, cluster, name) -> desired count, from the files given with --services.
+
+    describe-services output names its account and region in the service's ARN; a create-service
+    input names neither, and stands for the service of that cluster and name anywhere.
+    """
+    known: dict[tuple, int] = {}
+    for resource in resources:
+        data = resource.data
+        desired, name = data.get("desiredCount"), _last(data.get("serviceName"))
+        if not isinstance(resource, Service) or not isinstance(desired, int) or name is None:
+            continue
+        arn = data.get("serviceArn")
+        parts = arn.split(":") if isinstance(arn, str) else []
+        account, region = (parts[4], parts[3]) if len(parts) >= 6 else (None, None)
+        cluster = _last(data.get("clusterArn")) or _last(data.get("cluster"))
+        if cluster is None and len(parts) >= 6 and parts[5].count("/") == 2:
+            cluster = parts[5].split("/")[1]  # a new-style ARN: service/CLUSTER/NAME
+        known[(account, region, cluster or "default", name)] = desired
+    return known
+
+
+def _read_side_files(
+    paths: list[str], role: str, kind: type[Resource], flag: str, settings: Settings
+) -> tuple[list[Resource], list[InputError]]:
+    """The resources of ``kind`` in the files given with ``flag``, and the errors: a file that
+    cannot be read, or holds none of that kind (the user asked for what it holds, so passing
+    over it would judge the records with facts they did not mean)."""
+    side = Result()
+    found = list(read(paths, role, ReadContext(settings, side)))
     why = {n.split(": ", 1)[0]: n.split(": ", 1)[1].removesuffix("; skipped") for n in side.notes}
     for resource in found:
         why.setdefault(resource.document.path, f"holds a {resource.kind}")
-    return [
-        InputError(path, f"{why.get(path, 'not ECS')}: expected a task definition")
+    holding = {r.document.path for r in found if isinstance(r, kind)}
+    failed = {e.path for e in side.errors}
+    errors = side.errors + [
+        InputError(path, f"{why.get(path, 'not ECS')}: expected a {kind.kind} ({flag})")
         for path in paths
         if os.path.isfile(path) and path not in holding and path not in failed
     ]
+    return [r for r in found if isinstance(r, kind)], errors
 
 
 def run_history(
-    paths: list[str], settings: Settings, task_definition_paths: list[str] | None = None
+    paths: list[str],
+    settings: Settings,
+    task_definition_paths: list[str] | None = None,
+    service_paths: list[str] | None = None,
 ) -> Result:
     from advisor.enrich import Pricing, price_history
 
     result = Result()
     context = ReadContext(settings, result)
     if task_definition_paths:  # read for their sizes: their errors count, nothing else
-        side = Result()
-        found = list(read(task_definition_paths, "task-definitions", ReadContext(settings, side)))
-        result.errors.extend(side.errors)
-        result.errors.extend(_not_task_definitions(task_definition_paths, found, side))
+        found, errors = _read_side_files(
+            task_definition_paths,
+            "task-definitions",
+            TaskDefinition,
+            "--task-definitions",
+            settings,
+        )
+        result.errors.extend(errors)
         context.task_definitions = _task_definitions(found)
+    if service_paths:  # read for their desired counts
+        found, errors = _read_side_files(service_paths, "services", Service, "--services", settings)
+        result.errors.extend(errors)
+        context.known_desired = _known_desired(found)
     judge(result, read(paths, "history", context), settings)
     price_history(result.findings, Pricing(job_duration=settings.job_duration))
     result.findings.sort(key=Finding.sort_key)

@@ -202,8 +202,10 @@ class HistoryContext:
     def __init__(self, window: tuple[dt.datetime, dt.datetime]) -> None:
         self.window = window
         self.document = EvidenceDocument({})
-        # Desired counts known from outside the records (the audit reads them live): they held
-        # through the window for a service no record changes.
+        # Desired counts known from outside the records (the audit reads them live, history
+        # takes --services files): they held through the window for a service no record
+        # changes. Keys are (account, region, cluster, name); a file that names no account or
+        # region gives (None, None, cluster, name), which stands for the service in any of them.
         self.known_desired: dict[tuple, int] = {}
         # (account, region, family) -> [(revision, RegisterTaskDefinition request)], oldest first
         self.registered: dict[tuple, list[tuple[object, dict]]] = {}
@@ -281,7 +283,10 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
             account, region, cluster, name = key
             record = services[key] = ServiceHistory(key, context)
             record.arn = f"arn:aws:ecs:{region}:{account}:service/{cluster}/{name}"
-            record.initial_desired = record.desired = initial.get(key)
+            desired = initial.get(key)
+            if desired is None and key not in changed_keys:  # from a file, for any account
+                desired = context.known_desired.get((None, None, cluster, name))
+            record.initial_desired = record.desired = desired
         return services[key]
 
     def job(key: tuple) -> JobHistory:

@@ -257,4 +257,4 @@ def read(candidates: list[Any], context: Any) -> list[Any]:
     named = frozenset(c.path for c in candidates if c.explicit and context.person_named)
     events = list(read_events(files, actor_rules, context.result.errors, stats, named))
     context.result.files_checked += stats.files
-    return histories(events, settings, stats, context.task_definitions)
+    return histories(events, settings, stats, context.task_definitions, context.known_desired)

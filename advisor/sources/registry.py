@@ -6,8 +6,8 @@ Its module is imported only when a file of its role and suffix turns up, so ``li
 the CloudTrail reader, libcst or the AWS SDK unless an input needs them.
 
 Roles: ``config`` (what ``lint`` and ``--fix`` read), ``task-definitions`` (``cost TASKDEF`` and
-``--task-definitions``), ``history`` (what ``history`` reads), ``live`` (the audit's account
-reads, which discovery never offers files to).
+``--task-definitions``), ``services`` (history's ``--services``), ``history`` (what ``history``
+reads), ``live`` (the audit's account reads, which discovery never offers files to).
 
 The file sources share the rest of this module: how a file is passed over (``NotRecognized``) or
 fails (``InputFailure``), and the loop that turns each file into resources (``read_files``).
@@ -53,7 +53,9 @@ class SourceEntry:
 
 
 SOURCES: tuple[SourceEntry, ...] = (
-    SourceEntry("json", "advisor.sources.json_files", ("config", "task-definitions"), (".json",)),
+    SourceEntry(
+        "json", "advisor.sources.json_files", ("config", "task-definitions", "services"), (".json",)
+    ),
     SourceEntry("python", "advisor.sources.python_code", ("config",), (".py",), b"python"),
     SourceEntry(
         "cloudtrail",
