@@ -140,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SOURCE",
         help="lookup | none | s3://BUCKET/PREFIX | PATH",
     )
+    audit.add_argument(
+        "--job-duration", metavar="DUR", help="run length of the job alternative (history findings)"
+    )
     audit.add_argument("--role-arn", help="a role to assume in the account to audit")
     audit.add_argument("--accounts", metavar="FILE", help="account ids, one a line")
     audit.add_argument("--role-name", help="with --accounts: the role to assume in each")
@@ -370,6 +373,13 @@ def run_audit(args: argparse.Namespace) -> int:
     if args.cloudtrail == "lookup" and until - since > datetime.timedelta(days=90):
         raise ConfigError("--since: LookupEvents keeps 90 days; use --cloudtrail s3://... for more")
     settings.since, settings.until = since, until
+    if args.job_duration:
+        from advisor.cost.duration import parse_duration
+
+        try:
+            settings.job_duration = parse_duration(args.job_duration)
+        except ValueError as exc:
+            raise ConfigError(f"--job-duration: {exc}") from None
     options = Options(since, until)
     options.clusters = args.cluster
     options.cloudtrail = args.cloudtrail

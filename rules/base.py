@@ -72,6 +72,7 @@ class Rule(Generic[ResourceT]):
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[str]
+    severity_note: ClassVar[str] = ""  # where a hit's severity differs from the default, when
     applies_to: ClassVar[tuple[Kind, ...]]  # the kinds of resource it judges
     summary: ClassVar[str]
     rationale: ClassVar[str]
@@ -91,6 +92,7 @@ class Rule(Generic[ResourceT]):
             "code": cls.code,
             "name": cls.name,
             "severity": cls.severity,
+            **({"severity_note": cls.severity_note} if cls.severity_note else {}),
             "applies_to": [str(kind) for kind in cls.applies_to],
             "summary": cls.summary,
             "rationale": cls.rationale,

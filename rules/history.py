@@ -19,11 +19,6 @@ from rules.base import Hit, Rule, RuleOptions
 if TYPE_CHECKING:  # types only: lint, which loads every rule, never builds a history
     from advisor.history.timeline import JobHistory, ServiceHistory
 
-# A service that a job would keep up for this share of the time is being restarted by hand, not
-# stopped: it is up nearly all the time either way. (Time, not money: a verdict never depends on
-# a price; with the same task size both models bill the same rate.)
-RESTART_SHARE = 0.8
-
 _SSO = {
     "type": "AssumedRole",
     "arn": "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice",
@@ -117,32 +112,26 @@ def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def _job_share(history: ServiceHistory, options: RuleOptions) -> float:
-    """The share of the window a job doing the same runs would be up (0 when no run length is
-    known): near 1, the service is restarted by hand rather than stopped after its work."""
-    observed = [s.runtime for s in history.manual_stops if s.runtime]
-    duration = options.job_duration or (_median(observed) if observed else None)
-    if duration is None:
-        return 0.0
-    billed = max(float(duration), 60.0)  # a Linux task bills at least a minute
-    return len(history.manual_stops) * billed / (history.window_days * 86400)
-
-
 class ServiceStoppedManually(Rule["ServiceHistory"]):
     code = "ECS601"
     name = "service-stopped-manually"
     severity = WARNING
     applies_to = (Kind.SERVICE_HISTORY,)
     summary = "A desired-count-1 service that a person keeps stopping (a job living as a service)."
+    severity_note = (
+        "warning where the desired count is known to be 1; info where the records do not say it"
+    )
     rationale = (
         "A service keeps its tasks running 24/7 and replaces any that stop. If someone stops its "
         "task, or scales it 1 -> 0, every time its work is done, it is a job: you pay for hours "
         "of availability it does not need, and a person does by hand what a schedule should. "
-        "Counts only stops by people (SSO users, console and CLI users, root) while the desired "
-        "count is known to be 1 (from CreateService/UpdateService records, or a deployment's "
-        "response); deployments, Auto Scaling, EventBridge, Step Functions and tools such as "
-        "Terraform never count. Fires at 3 stops in the window (`min-service-stops`), and not when "
-        "a job would run about as long (a service restarted by hand, not stopped)."
+        "Counts only stops by people (SSO users, console and CLI users, root); deployments, Auto "
+        "Scaling, EventBridge, Step Functions and tools such as Terraform never count. Fires at 3 "
+        "stops in the window (`min-service-stops`). Where the desired count is known to be 1 "
+        "(CreateService/UpdateService records, a deployment's response, `--services` files, the "
+        "live service in `audit`) it is a warning; where the records do not say it, the same "
+        "stops are reported at info, with `desired_count: null`, so the headline case is never "
+        "missed for want of a record. Stops at another known desired count never count."
     )
     example = _history(
         _created_service(),
@@ -158,16 +147,28 @@ class ServiceStoppedManually(Rule["ServiceHistory"]):
         stops = resource.manual_stops
         if len(stops) < options.min_service_stops:
             return
-        if not resource.scaled_by_hand and _job_share(resource, options) >= RESTART_SHARE:
-            return  # restarted by hand, not stopped: as a job it would run about as long
-        evidence = {**_evidence(stops), "arn": resource.arn}
+        known = resource.desired_known
+        evidence = {**_evidence(stops), "arn": resource.arn, "desired_count": 1 if known else None}
+        run_seconds, run_source = resource.job_run_seconds(options.job_duration)
+        evidence["job_run_seconds"] = run_seconds
+        evidence["job_run_source"] = run_source or None
         people = _list([b["actor"] for b in evidence["by"]])
-        message = (
-            f"service {resource.label} runs at desired count 1 and was stopped by hand "
-            f"{_times(len(stops))} in {_days(resource.window_days)} (by {people}); "
-            "run it as a scheduled job"
+        stopped = (
+            f"was stopped by hand {_times(len(stops))} in {_days(resource.window_days)} "
+            f"(by {people})"
         )
-        yield Hit(resource.anchor(), message, evidence=evidence)
+        if known:
+            message = f"service {resource.label} runs at desired count 1 and {stopped}; "
+            message += "run it as a scheduled job"
+        else:
+            message = (
+                f"service {resource.label} {stopped}; its desired count is not in the records: "
+                "if it is 1, run it as a scheduled job (give --services FILE with its "
+                "describe-services output, or run audit, to know)"
+            )
+        if run_seconds is None:
+            message += "; no run length known for the job, pass --job-duration to price it"
+        yield Hit(resource.anchor(), message, INFO if not known else None, evidence=evidence)
 
 
 class JobStoppedByHand(Rule["JobHistory"]):

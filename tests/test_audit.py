@@ -187,9 +187,10 @@ def test_history_from_lookup_events_uses_the_live_desired_count(cli, cloudtrail)
     seed(desired=1, image="nginx:1.27.0", tags=True)
     stops = recent_stops(every_days=5, minutes=30, count=3)
     cloudtrail["client"] = lookup_client(stops)
-    code, report, err = audit(cli)
+    code, report, err = audit(cli, "--job-duration", "30m")
     assert code == 1, err
     [finding] = [f for f in report["findings"] if f["name"] == "service-stopped-manually"]
+    assert finding["severity"] == "warning" and finding["evidence"]["desired_count"] == 1
     assert finding["cost"]["current_monthly_usd"] > finding["cost"]["alternative_monthly_usd"]
     assert finding["account"] == "123456789012"
 

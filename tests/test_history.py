@@ -14,6 +14,7 @@ from conftest import good_taskdef
 from advisor.history.actors import AUTOMATION, AWS, PERSON, UNKNOWN, ActorRules, classify
 
 DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
 START = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
 
 
@@ -34,14 +35,14 @@ def names(report):
     return [f["name"] for f in report["findings"]]
 
 
-def service_stops(actor, times, service="report", **kwargs):
+def service_stops(actor, times, service="report", started_hours_before=25 / 60, **kwargs):
     return [
         ct.stop_task(
             actor,
             START + n * DAY,
             ct.task_id(),
             service=service,
-            started_at=START + n * DAY - timedelta(minutes=25),
+            started_at=START + n * DAY - timedelta(hours=started_hours_before),
             **kwargs,
         )
         for n in range(times)
@@ -113,6 +114,7 @@ def test_a_desired_count_1_service_stopped_by_hand_is_a_job(cli, tmp_path):
         "IAM user bob",
     }
     assert evidence["first"] == "2026-10-01T02:00:00Z" and len(evidence["event_ids"]) == 4
+    assert evidence["desired_count"] == 1 and finding["severity"] == "warning"
     assert "runs at desired count 1" in finding["message"]
     cost = finding["cost"]
     # eu-west-1, 0.5 vCPU x 0.04048 + 1 GB x 0.004445 = 0.024685 an hour;
@@ -120,12 +122,99 @@ def test_a_desired_count_1_service_stopped_by_hand_is_a_job(cli, tmp_path):
     assert cost["current_monthly_usd"] == pytest.approx(Decimal("18.02005"))
     # the records span 12 days (created 10 days before the first stop, last stop 2 days after)
     assert cost["assumptions"]["window_days"] == 12
-    assert cost["assumptions"]["run_seconds"] == 1500
-    # 4 runs / 12 days x 30.42 = 10.14 runs a month x 25 min = 4.225 h x 0.024685 = 0.104294125
+    # The stopped tasks had been up 25 minutes: a service replaces its task at once, so that is
+    # the age of a replacement, not how long the work runs. Nothing else tells the run length.
+    assert cost["assumptions"]["run_seconds"] is None
+    assert cost["alternative_monthly_usd"] is None
+    assert cost["alternative_usd_per_run_hour"] == pytest.approx(Decimal("0.024685"))
+    assert "pass --job-duration" in cost["reason"]
+    assert "no run length known for the job, pass --job-duration" in finding["message"]
+
+
+def service_self_exits(minutes, service="report"):
+    """EventBridge task state changes of the service's tasks that ended on their own."""
+    return [
+        ct.task_state_change(
+            START + n * DAY + timedelta(hours=6),
+            ct.task_id(),
+            family=service,
+            group=f"service:{service}",
+            started_by="ecs-svc/1234567890123456789",
+            started_at=START + n * DAY + timedelta(hours=6, minutes=-length),
+        )
+        for n, length in enumerate(minutes)
+    ]
+
+
+def test_the_job_runs_as_long_as_the_services_tasks_that_ended_on_their_own(cli, tmp_path):
+    records = [created(), *service_stops(ct.sso_user(), 4), *service_self_exits([20, 25, 40])]
+    _, report, _ = history(cli, tmp_path, records)
+    [finding] = report["findings"]
+    cost = finding["cost"]
+    assert cost["assumptions"]["run_seconds"] == 1500  # the median of 20, 25 and 40 minutes
+    assert cost["assumptions"]["run_seconds_source"].startswith("median run of its tasks")
+    # 4 runs / 13 days x 30.42 = 9.36 runs a month x 25 min = 3.9 h x 0.024685 = 0.0962715
     assert cost["alternative_monthly_usd"] == pytest.approx(
-        Decimal("0.104294125"), rel=Decimal("1e-3")
+        Decimal("0.0962715"), rel=Decimal("1e-4")
     )
-    assert cost["alternative_monthly_usd"] < cost["current_monthly_usd"]
+    assert finding["evidence"]["job_run_seconds"] == 1500
+    assert "no run length known" not in finding["message"]
+
+
+def test_a_job_duration_beats_the_observed_runs(cli, tmp_path):
+    records = [created(), *service_stops(ct.sso_user(), 4), *service_self_exits([20, 25, 40])]
+    _, report, _ = history(cli, tmp_path, records, "--job-duration", "5m")
+    cost = report["findings"][0]["cost"]
+    assert (cost["assumptions"]["run_seconds"], cost["assumptions"]["run_seconds_source"]) == (
+        300,
+        "--job-duration",
+    )
+
+
+def test_a_service_restarted_by_hand_is_still_reported(cli, tmp_path):
+    # Stopped every day after running a day: the old "restart" suppression hid exactly this.
+    records = [created(), *service_stops(ct.sso_user(), 6, started_hours_before=23)]
+    assert names(history(cli, tmp_path, records)[1]) == ["service-stopped-manually"]
+
+
+def test_without_a_known_desired_count_the_stops_are_reported_at_info(cli, tmp_path):
+    code, report, _ = history(cli, tmp_path, service_stops(ct.sso_user(), 4))
+    [finding] = report["findings"]
+    assert finding["name"] == "service-stopped-manually" and finding["severity"] == "info"
+    assert finding["evidence"]["desired_count"] is None
+    assert "its desired count is not in the records" in finding["message"]
+    assert "--services" in finding["message"]
+    # always on at desired count 1 is assumed for the money, and said
+    assert finding["cost"]["current_monthly_usd"] == pytest.approx(Decimal("18.02005"))
+    assert "1 assumed" in finding["cost"]["assumptions"]["current"]
+    assert code == 0  # info is below the default --fail-on warning
+
+
+def test_stops_at_a_known_desired_count_above_1_never_count(cli, tmp_path):
+    records = [created(desired=2), *service_stops(ct.sso_user(), 4)]
+    assert names(history(cli, tmp_path, records)[1]) == []
+
+
+def test_a_service_created_at_0_is_priced_for_the_hours_it_was_up(cli, tmp_path):
+    alice = ct.sso_user()
+    registered = ct.register_task_definition(
+        ct.github_actions(), START - 20 * DAY, "report", 1, cpu="512", memory="1024"
+    )
+    records = [registered, created(desired=0)]
+    for n in range(3):  # up 2 hours on days 0, 1 and 2, scaled down by hand each time
+        records.append(
+            ct.update_service(ct.github_actions(), START + n * DAY, "report", desired_count=1)
+        )
+        records.append(
+            ct.update_service(alice, START + n * DAY + 2 * HOUR, "report", desired_count=0)
+        )
+    _, report, _ = history(cli, tmp_path, records)
+    [finding] = report["findings"]
+    cost = finding["cost"]
+    # 6 task-hours in the 12.1 days it existed (created 10 days before the first run) ->
+    # 6 / 290 h x 730 h = 15.103 task-hours a month x 0.024685 = 0.3728
+    assert cost["current_monthly_usd"] == pytest.approx(Decimal("0.37283"), rel=Decimal("1e-3"))
+    assert cost["assumptions"]["current"].startswith("6.0 task-hours up in the 12.1 days")
 
 
 @pytest.mark.parametrize(
@@ -201,9 +290,14 @@ def test_scheduled_scale_downs_are_automation(cli, tmp_path):
     assert names(history(cli, tmp_path, records)[1]) == []
 
 
-def test_no_accusation_without_a_known_desired_count_of_1(cli, tmp_path):
+def severities(report):
+    return [(f["name"], f["severity"]) for f in report["findings"]]
+
+
+def test_the_known_desired_count_decides_the_severity(cli, tmp_path):
     alice = ct.sso_user()
-    assert names(history(cli, tmp_path, service_stops(alice, 4))[1]) == []
+    unknown = history(cli, tmp_path, service_stops(alice, 4))[1]
+    assert severities(unknown) == [("service-stopped-manually", "info")]
     later = ct.update_service(
         ct.github_actions(),
         START + 9 * DAY,
@@ -219,13 +313,12 @@ def test_no_accusation_without_a_known_desired_count_of_1(cli, tmp_path):
         force_new_deployment=True,
         previous_desired=1,
     )
-    assert names(history(cli, tmp_path, [*service_stops(alice, 4), reported])[1]) == [
-        "service-stopped-manually"
-    ]
+    known = history(cli, tmp_path, [*service_stops(alice, 4), reported])[1]
+    assert severities(known) == [("service-stopped-manually", "warning")]
 
 
 @pytest.mark.parametrize(
-    ("service_file", "found"),
+    ("service_file", "severity"),
     [
         (
             {
@@ -234,7 +327,7 @@ def test_no_accusation_without_a_known_desired_count_of_1(cli, tmp_path):
                 "taskDefinition": "report:3",
                 "desiredCount": 1,
             },
-            True,
+            "warning",
         ),
         (
             {
@@ -243,7 +336,7 @@ def test_no_accusation_without_a_known_desired_count_of_1(cli, tmp_path):
                 "taskDefinition": "report:3",
                 "desiredCount": 2,
             },
-            False,
+            None,
         ),
         (
             {
@@ -252,7 +345,7 @@ def test_no_accusation_without_a_known_desired_count_of_1(cli, tmp_path):
                 "taskDefinition": "report:3",
                 "desiredCount": 1,
             },
-            False,
+            "info",  # another cluster: still not known
         ),
         (
             {
@@ -265,7 +358,7 @@ def test_no_accusation_without_a_known_desired_count_of_1(cli, tmp_path):
                     }
                 ]
             },
-            True,
+            "warning",
         ),
         (
             {
@@ -277,18 +370,19 @@ def test_no_accusation_without_a_known_desired_count_of_1(cli, tmp_path):
                     }
                 ]
             },
-            False,  # the same name in another account
+            "info",  # the same name in another account: still not known
         ),
     ],
 )
 def test_a_services_file_tells_the_desired_count_the_records_do_not(
-    cli, tmp_path, service_file, found
+    cli, tmp_path, service_file, severity
 ):
     (tmp_path / "svc.json").write_text(json.dumps(service_file))
     records = service_stops(ct.sso_user(), 4)
     code, report, err = history(cli, tmp_path, records, "--services", str(tmp_path / "svc.json"))
-    assert (code, err) == (1 if found else 0, "")
-    assert names(report) == (["service-stopped-manually"] if found else [])
+    assert (code, err) == (1 if severity == "warning" else 0, "")
+    expected = [("service-stopped-manually", severity)] if severity else []
+    assert [(f["name"], f["severity"]) for f in report["findings"]] == expected
 
 
 def test_a_services_file_without_a_service_is_an_error(cli, tmp_path):
@@ -451,20 +545,20 @@ def test_a_damaged_file_is_one_error_and_the_rest_is_read(cli, tmp_path):
 
 
 def test_aws_style_timestamps_give_run_lengths(cli, tmp_path):
-    records = [created()]
-    for n in range(3):
-        records.append(
-            ct.stop_task(
-                ct.sso_user(),
-                START + n * DAY,
-                ct.task_id(),
-                service="report",
-                started_at=START + n * DAY - timedelta(minutes=40),
-                time_style="aws",
-            )
+    records = [
+        ct.stop_task(
+            ct.sso_user(),
+            START + n * DAY,
+            ct.task_id(),
+            started_at=START + n * DAY - timedelta(minutes=40),
+            time_style="aws",
         )
+        for n in range(3)
+    ]
     _, report, _ = history(cli, tmp_path, records)
-    assert report["findings"][0]["cost"]["assumptions"]["run_seconds"] == 2400
+    [finding] = report["findings"]
+    assert finding["name"] == "job-stopped-by-hand"
+    assert finding["evidence"]["median_runtime_seconds"] == 2400
 
 
 def test_since_and_until_narrow_the_window(cli, tmp_path):
@@ -592,7 +686,7 @@ def test_a_service_scaled_to_0_costs_its_hours_up_not_730(cli, tmp_path):
         )
     _, report, _ = history(cli, tmp_path, records, "--since", "2026-09-30", "--until", "2026-10-30")
     cost = report["findings"][0]["cost"]
-    assert "scaled to 0 by hand" in cost["assumptions"]["current"]
+    assert "task-hours up in the" in cost["assumptions"]["current"]
     always_on = 730 * (Decimal("0.04048") + 2 * Decimal("0.004445"))
     assert cost["current_monthly_usd"] < always_on / 10  # up about a day a month, not 730 hours
 
@@ -660,14 +754,6 @@ def test_odd_values_never_stop_the_run(cli, tmp_path, damage):
     _, out, err = cli("history", "--format", "json", str(tmp_path))
     assert "internal error" not in err and "Traceback" not in err
     assert "service-stopped-manually" in names(json.loads(out))
-
-
-def test_a_lone_restart_pattern_is_not_a_job(cli, tmp_path):
-    records = [created()]
-    for n in range(4):  # each task ran the whole week since the last stop
-        records.append(ct.stop_task(ct.sso_user(), START + n * 7 * DAY, ct.task_id(), service="report",
-                                    started_at=START + (n - 1) * 7 * DAY))  # fmt: skip
-    assert names(history(cli, tmp_path, records)[1]) == []
 
 
 def test_interactive_exec_tasks_are_not_jobs(cli, tmp_path):

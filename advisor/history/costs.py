@@ -132,42 +132,49 @@ def _base(history: Any, size: TaskSize, source: str, rates: Rates, capacity: str
 def service_cost(
     history: ServiceHistory, table: PriceTable, job_duration: Decimal | float | None
 ) -> dict[str, Any]:
-    """Always on at desired count 1 (730 h a month) against a job run as often as it was
-    stopped, for the median observed run (or ``--job-duration``)."""
+    """The task-hours it was really up (or always on at desired count 1 where the records do not
+    say) against a job run as often as it was stopped, for as long as the best evidence says
+    the work runs (``ServiceHistory.job_run_seconds``)."""
     try:
         size, source, rates, capacity = _size_and_rates(history, table)
     except _Unpriced as exc:
         return _unknown(str(exc))
-    hours_up = history.hours_up() if history.scaled_by_hand else None
-    if hours_up is not None:  # scaled to 0 between runs: it only costs while it is up
-        per_month = (
-            Decimal(str(hours_up)) / Decimal(str(history.context.window_days)) * DAYS_PER_MONTH
-        )
+    up = history.task_hours()
+    if up is not None:  # the desired count is known: price the hours it was really up
+        task_hours, existed_hours = up
+        per_month = Decimal(str(task_hours)) / Decimal(str(existed_hours)) * HOURS_PER_MONTH
         current = Breakdown(size, rates, per_month)
         current_basis = (
-            f"up {hours_up:.1f} hours in the {history.context.window_days:.0f}-day window "
-            "(scaled to 0 by hand between runs), per month"
+            f"{task_hours:.1f} task-hours up in the {existed_hours / 24:.1f} days it existed in "
+            "the window, per month"
         )
     else:
         current, _ = service_monthly(size, rates, 1)
-        current_basis = f"always on at desired count 1, {HOURS_PER_MONTH} hours a month"
+        current_basis = (
+            f"always on at desired count 1, {HOURS_PER_MONTH} hours a month "
+            "(the records do not say its desired count: 1 assumed)"
+        )
     runs = len(history.manual_stops)
     runs_per_day = Decimal(runs) / Decimal(str(history.context.window_days))
-    observed = [s.runtime for s in history.manual_stops if s.runtime]
-    duration = job_duration or (statistics.median(observed) if observed else None)
+    duration, duration_source = history.job_run_seconds(job_duration)
     assumptions = {
         **_base(history, size, source, rates, capacity),
         "current": current_basis,
         "runs_observed": runs,
         "runs_per_month": runs_per_day * DAYS_PER_MONTH,
         "run_seconds": duration,
-        "run_seconds_source": ("--job-duration" if job_duration else "median observed run"),
+        "run_seconds_source": duration_source or None,
     }
     if duration is None:
+        per_hour = Breakdown(size, rates, Decimal(1)).total
         return {
             "current_monthly_usd": current.total,
             "alternative_monthly_usd": None,
-            "reason": "no run length observed; pass --job-duration",
+            "alternative_usd_per_run_hour": per_hour,
+            "reason": (
+                "no run length known (the stopped tasks' ages are not run lengths): pass "
+                "--job-duration; the job costs alternative_usd_per_run_hour for each hour it runs"
+            ),
             "assumptions": assumptions,
         }
     alternative, _ = usage_cost(size, rates, 1, duration, runs_per_day, DAYS_PER_MONTH)

@@ -92,13 +92,16 @@ class HistoryResource(Resource):
 class ManualStop:
     """A person ending a run by hand."""
 
-    __slots__ = ("event", "how", "runtime", "task")
+    __slots__ = ("desired", "event", "how", "runtime", "task")
 
-    def __init__(self, event: Event, how: str, runtime: float | None, task: dict) -> None:
+    def __init__(
+        self, event: Event, how: str, runtime: float | None, task: dict, desired: int | None = 1
+    ) -> None:
         self.event = event
         self.how = how  # "stopped its task" | "scaled it to 0" | "stopped the task"
         self.runtime = runtime  # seconds the run had been up, where known
         self.task = task
+        self.desired = desired  # a service's desired count then: 1, or None where not known
 
 
 class ServiceHistory(HistoryResource):
@@ -116,25 +119,61 @@ class ServiceHistory(HistoryResource):
         self.sizes: list[dict] = []
         self.task_definition = ""
         self.last_scale_up: dt.datetime | None = None  # when a 0 -> 1 began the current run
+        self.created_at: dt.datetime | None = None  # a CreateService in the window
+        self.self_exits: list[float] = []  # run lengths of its tasks that ended on their own
 
     @property
     def scaled_by_hand(self) -> bool:
         return any(stop.how == "scaled it to 0" for stop in self.manual_stops)
 
-    def hours_up(self) -> float | None:
-        """Hours at desired count >= 1 in the window, where the desired count is known."""
+    @property
+    def desired_known(self) -> bool:
+        """Whether any stop counted was made at a desired count the records (or --services, or
+        the live service) show to be 1."""
+        return any(stop.desired == 1 for stop in self.manual_stops)
+
+    def task_hours(self) -> tuple[float, float] | None:
+        """(task-hours up, hours it existed) in the window, where the desired count is known:
+        from its creation if that is in the window, each hour weighted by the desired count."""
         start, end = self.context.window
         state = self.initial_desired
         if state is None:
             return None
-        up, since = 0.0, start
+        since = max(start, self.created_at) if self.created_at else start
+        began, up = since, 0.0
         for moment, desired in self.desired_changes:
-            if state >= 1:
-                up += (moment - since).total_seconds()
-            state, since = desired, moment
-        if state >= 1:
-            up += (end - since).total_seconds()
-        return up / 3600
+            if moment > since:
+                up += state * (moment - since).total_seconds()
+                since = moment
+            state = desired
+        up += state * max((end - since).total_seconds(), 0.0)
+        return up / 3600, max((end - began).total_seconds(), 3600.0) / 3600
+
+    def job_run_seconds(self, job_duration: object = None) -> tuple[float | None, str]:
+        """How long the work runs as a job, and what says so, best evidence first. A task that a
+        person stops has usually been up for days (a service replaces it at once), so its age is
+        never the job's run length."""
+        if job_duration:
+            return float(str(job_duration)), "--job-duration"
+        logged = [
+            self.context.work_seconds[arn]
+            for stop in self.manual_stops
+            if (arn := str(stop.task.get("taskArn") or "")) in self.context.work_seconds
+        ]
+        if logged:
+            return _median(logged), "the stopped tasks' log streams (time to their last event)"
+        scaled = [s.runtime for s in self.manual_stops if s.how == "scaled it to 0" and s.runtime]
+        if scaled:
+            return _median(scaled), "median time from a scale-up to the scale-down by hand"
+        if self.self_exits:
+            return _median(self.self_exits), "median run of its tasks that ended on their own"
+        return None, ""
+
+
+def _median(values: list[float]) -> float:
+    import statistics  # only when a history is priced or judged
+
+    return float(statistics.median(values))
 
 
 class JobHistory(HistoryResource):
@@ -210,6 +249,9 @@ class HistoryContext:
         # (account, region, family) -> [(revision, RegisterTaskDefinition request)], oldest first
         self.registered: dict[tuple, list[tuple[object, dict]]] = {}
         self.task_definitions: dict[str, tuple[str, dict]] = {}  # family -> (path, data) given
+        # task ARN -> seconds from its start to the last event of its log stream (the audit reads
+        # them for the tasks people stopped): when the work ended, not when the task was stopped.
+        self.work_seconds: dict[str, float] = {}
 
     @property
     def window_days(self) -> float:
@@ -328,12 +370,23 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
                 record.manual_stops.append(ManualStop(event, "scaled it to 0", runtime, {}))
             if new > 0 and previous == 0:
                 record.last_scale_up = event.time  # a run begins
+            if event.name == "CreateService":
+                record.created_at = record.created_at or event.time
+                if not record.desired_changes:
+                    record.initial_desired = 0  # it did not exist before
             if record.initial_desired is None and not record.desired_changes:
                 record.initial_desired = (
                     previous if previous is not None else (1 if new == 0 else 0)
                 )
             record.desired_changes.append((event.time, new))
             record.desired = new
+        elif event.name == "DeleteService":
+            name = request.get("service")
+            record = service((event.account, event.region, _cluster(request, name), _name(name)))
+            if record.initial_desired is None and not record.desired_changes:
+                record.initial_desired = record.desired
+            record.desired_changes.append((event.time, 0))
+            record.desired = 0  # gone: nothing runs, and nothing more to stop
         elif event.name == "StopTask":
             task = _task_of(event)
             group = str(task.get("group") or "")
@@ -348,8 +401,10 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
                 record.task_definition = str(
                     task.get("taskDefinitionArn") or record.task_definition
                 )
-                if event.actor.kind == PERSON and record.desired == 1:
-                    record.manual_stops.append(ManualStop(event, "stopped its task", runtime, task))
+                if event.actor.kind == PERSON and record.desired in (1, None):
+                    record.manual_stops.append(
+                        ManualStop(event, "stopped its task", runtime, task, record.desired)
+                    )
                 continue
             if task.get("enableExecuteCommand") is True:
                 continue  # an interactive ECS Exec task: stopping it by hand is the point
@@ -365,17 +420,21 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
         elif event.name == TASK_STOPPED:
             detail = response
             group = str(detail.get("group") or "")
+            runtime = duration_seconds(
+                detail.get("startedAt") or detail.get("createdAt"), event.time
+            )
+            cluster = _name(detail.get("clusterArn"), "default")
             if group.startswith("service:") or str(detail.get("startedBy", "")).startswith(
                 "ecs-svc/"
             ):
+                # A service's task whose work ended it: how long the work runs as a job.
+                if detail.get("stopCode") == "EssentialContainerExited" and runtime is not None:
+                    name = group.removeprefix("service:")
+                    service((event.account, event.region, cluster, name)).self_exits.append(runtime)
                 continue
             if detail.get("stopCode") not in ("EssentialContainerExited", None):
                 continue
             family = family_of(detail.get("taskDefinitionArn")) or group.removeprefix("family:")
-            cluster = _name(detail.get("clusterArn"), "default")
-            runtime = duration_seconds(
-                detail.get("startedAt") or detail.get("createdAt"), event.time
-            )
             run = job((event.account, event.region, cluster, family))
             run.sizes.append(detail)
             if runtime is not None:
@@ -407,6 +466,7 @@ def histories(
     stats: Any,
     task_definitions: dict[str, tuple[str, dict]] | None = None,
     known_desired: dict[tuple, int] | None = None,
+    work_seconds: dict[str, float] | None = None,
 ) -> list[HistoryResource]:
     """The histories the events describe within the settings' window. The window is all the
     records given (ECS or not), unless --since/--until narrow it."""
@@ -424,4 +484,5 @@ def histories(
     context = HistoryContext(window)
     context.task_definitions = task_definitions or {}
     context.known_desired = known_desired or {}
+    context.work_seconds = work_seconds or {}
     return build(events, context)

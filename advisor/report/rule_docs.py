@@ -45,6 +45,7 @@ def render_explanation(rule: Rule) -> str:
     kinds = ", ".join(KIND_NAMES.get(k, k) for k in rule.applies_to)
     sections = [
         f"{rule.code} {rule.name} ({rule.severity}; applies to {kinds})",
+        *([f"Severity: {rule.severity_note}."] if rule.severity_note else []),
         "",
         "What it does",
         _paragraph(rule.summary),
