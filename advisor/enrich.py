@@ -46,6 +46,9 @@ def _money(cost: dict[str, Any], now: str, then: str) -> str:
     text = f"{cents(cost['current_monthly_usd'])}/month {now}"
     if cost.get("alternative_monthly_usd") is not None:
         text += f", {cents(cost['alternative_monthly_usd'])}/month {then}"
+    elif cost.get("alternative_usd_per_run_hour") is not None:  # run length unknown
+        per_hour = Decimal(str(cost["alternative_usd_per_run_hour"])).quantize(Decimal("0.001"))
+        text += f", ${per_hour} for each hour it runs {then}"
     return text
 
 
