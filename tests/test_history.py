@@ -670,6 +670,28 @@ def test_the_window_is_all_the_records_not_only_ecs(cli, tmp_path):
     assert float(assumptions["runs_per_month"]) == pytest.approx(3 / 89 * 30.42, rel=0.05)
 
 
+def test_the_hours_up_do_not_move_with_unrelated_records(cli, tmp_path):
+    alice = ct.sso_user()
+    registered = ct.register_task_definition(
+        ct.github_actions(), START - 11 * DAY, "report", 1, cpu="512", memory="1024"
+    )
+    records = [registered, created(desired=0)]
+    for n in range(3):  # up 2 hours on days 0, 1 and 2
+        records.append(
+            ct.update_service(ct.github_actions(), START + n * DAY, "report", desired_count=1)
+        )
+        records.append(
+            ct.update_service(alice, START + n * DAY + 2 * HOUR, "report", desired_count=0)
+        )
+    noise = [ct.other_record(START - 40 * DAY + n * DAY) for n in range(30)]
+    alone = history(cli, tmp_path, records)[1]["findings"][0]["cost"]
+    with_noise = history(cli, tmp_path, [*records, *noise])[1]["findings"][0]["cost"]
+    # 6 task-hours in the 290 hours since its creation: 6 / 290 x 730 x 0.024685 = 0.37283
+    assert alone["current_monthly_usd"] == pytest.approx(Decimal("0.37283"), rel=Decimal("1e-3"))
+    assert with_noise["current_monthly_usd"] == alone["current_monthly_usd"]
+    assert with_noise["assumptions"]["window_days"] > alone["assumptions"]["window_days"]
+
+
 def test_a_service_scaled_to_0_costs_its_hours_up_not_730(cli, tmp_path):
     registered = ct.register_task_definition(
         ct.github_actions(), START - DAY, "report", 1, cpu="1024", memory="2048"
