@@ -65,6 +65,7 @@ _TOOL_AGENT = re.compile(
 # CloudShell is a person's shell.
 _RUNTIME_AGENT = re.compile(r"exec-env/(?!CloudShell)([\w.-]+)", re.I)
 _CLI_AGENT = re.compile(r"^aws-cli/", re.I)
+_KINDS = {"IAMUser": "an IAM user", "FederatedUser": "a federated user"}
 
 
 class Actor:
@@ -194,9 +195,9 @@ def classify(record: dict, rules: ActorRules) -> Actor:
         return actor(AUTOMATION, f"code running in {runtime.group(1)} made the call")
     if kind in ("IAMUser", "FederatedUser"):
         if _CONSOLE_AGENT.search(agent):
-            return actor(PERSON, f"an {_KINDS[kind]} in the AWS console")
+            return actor(PERSON, f"{_KINDS[kind]} in the AWS console")
         if _CLI_AGENT.search(agent):
-            return actor(PERSON, f"an {_KINDS[kind]} with the AWS CLI")
+            return actor(PERSON, f"{_KINDS[kind]} with the AWS CLI")
         if kind == "IAMUser":
             return actor(AUTOMATION, "an IAM user calling from an SDK or tool")
     if kind == "AssumedRole" and _CONSOLE_AGENT.search(agent):
@@ -210,9 +211,6 @@ def classify(record: dict, rules: ActorRules) -> Actor:
         arn,
         role_arn or arn or label,
     )
-
-
-_KINDS = {"IAMUser": "IAM user", "FederatedUser": "federated user"}
 
 
 def _labels(
