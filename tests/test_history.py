@@ -786,18 +786,24 @@ def test_interactive_exec_tasks_are_not_jobs(cli, tmp_path):
     assert names(history(cli, tmp_path, records)[1]) == []
 
 
-@pytest.mark.parametrize(
-    "agent",
-    [
-        ct.CLI_AGENT.replace("md/installer#exe", "exec-env/AWS_Lambda_python3.12"),
-        "APN/1.0 HashiCorp/1.0 Terraform/1.9.5 (+https://www.terraform.io) terraform-provider-aws/5.60.0",
-    ],
-)
-def test_tools_and_aws_runtimes_are_automation_whoever_signed_in(agent):
+def test_tools_are_automation_whoever_signed_in():
+    agent = (
+        "APN/1.0 HashiCorp/1.0 Terraform/1.9.5 (+https://www.terraform.io) "
+        "terraform-provider-aws/5.60.0"
+    )
     for actor in (ct.iam_user_cli(), ct.sso_user()):
         record = ct.stop_task(actor, START, ct.task_id())
         record["userAgent"] = agent
         assert classify(record, ActorRules()).kind == AUTOMATION
+
+
+def test_a_runtime_says_where_code_runs_and_the_identity_says_who():
+    agent = ct.CLI_AGENT.replace("md/installer#exe", "exec-env/AWS_Lambda_python3.12")
+    expected = ((ct.iam_user_cli(), AUTOMATION), (ct.sso_user(), PERSON))
+    for actor, kind in expected:
+        record = ct.stop_task(actor, START, ct.task_id())
+        record["userAgent"] = agent
+        assert classify(record, ActorRules()).kind == kind
 
 
 def test_time_bounds(cli, tmp_path):

@@ -451,7 +451,8 @@ def build(events: list[Event], context: HistoryContext) -> list[HistoryResource]
             if event.actor.kind == "aws":
                 continue  # a service that runs tasks for you (AWS Batch) decides their tags
             family = family_of(request.get("taskDefinition"))
-            key = (event.account, event.region, family, event.actor.label)
+            # one caller is one identity (a role, not its sessions): one schedule, one finding
+            key = (event.account, event.region, family, event.actor.caller)
             if key not in groups:
                 groups[key] = RunTaskGroup(key, context, event.actor)
             groups[key].events.append(event)
