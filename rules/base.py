@@ -80,6 +80,9 @@ class Rule(Generic[ResourceT]):
     fixed: ClassVar[str]  # the same document, fixed
     fix: ClassVar[str]
     fix_safety: ClassVar[str] = "no automatic fix"  # or what --fix does, and why it is safe
+    # The controls of other tools it covers ("Security Hub ECS.4", "checkov CKV_AWS_97"), so a
+    # team can map its findings to the checks it already runs.
+    references: ClassVar[tuple[str, ...]] = ()
     fixable: ClassVar[bool] = False  # whether its hits may carry a fix
 
     def check(self, resource: ResourceT, options: RuleOptions) -> Iterable[Hit]:
@@ -100,6 +103,7 @@ class Rule(Generic[ResourceT]):
             "fixed": cls.fixed,
             "fix": cls.fix,
             "fix_safety": cls.fix_safety,
+            "references": list(cls.references),
         }
 
 

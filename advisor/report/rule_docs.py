@@ -26,10 +26,14 @@ def render_catalogue(fmt: str) -> str:
 
 def markdown_table() -> str:
     """The README's rule table (generated; tests/test_readme.py keeps the README in step)."""
-    lines = ["| Code | Name | Severity | Summary |", "| --- | --- | --- | --- |"]
+    lines = [
+        "| Code | Name | Severity | Summary | Covers |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for r in ALL_RULES:
         summary = r.summary.replace("|", "\\|")
-        lines.append(f"| {r.code} | `{r.name}` | {r.severity} | {summary} |")
+        covers = ", ".join(r.references)
+        lines.append(f"| {r.code} | `{r.name}` | {r.severity} | {summary} | {covers} |")
     return "\n".join(lines) + "\n"
 
 
@@ -65,4 +69,6 @@ def render_explanation(rule: Rule) -> str:
         "Fix safety",
         _paragraph(rule.fix_safety),
     ]
+    if rule.references:
+        sections += ["", "Covers", _paragraph(", ".join(rule.references))]
     return "\n".join(sections) + "\n"
