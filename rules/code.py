@@ -51,9 +51,11 @@ def nightly():
     def check(self, resource: CodeScope, options: RuleOptions) -> Iterator[Hit]:
         for call in resource.calls:
             if call["stops_own_task"]:
+                started_by = call.get("started_by")  # a function of the module that ran it
+                what = f"{started_by}() started" if started_by else "it started"
                 yield Hit(
                     call["pointer"],
-                    f"{resource.label} stops a task it started with run_task: the job does not exit on its own",
+                    f"{resource.label} stops a task {what} with run_task: the job does not exit on its own",
                 )
 
 

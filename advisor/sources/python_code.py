@@ -5,8 +5,12 @@ when a file does. What becomes a resource:
 - an ECS client's ``run_task(...)`` -> a ``run-task`` resource, the same the history builds;
 - every function's (and the module's) ECS calls -> a ``python-code`` resource, for the rules on
   stopping tasks the code started and scaling services to zero;
-- CDK ``FargateTaskDefinition``/``Ec2TaskDefinition`` (with ``add_container``) -> a task
-  definition; ``FargateService``/``Ec2Service`` -> a service.
+- CDK ``FargateTaskDefinition``/``Ec2TaskDefinition``/``TaskDefinition`` (with
+  ``add_container``) -> a task definition; ``FargateService``/``Ec2Service`` -> a service;
+- CDK ``aws_ecs_patterns`` (``ApplicationLoadBalancedFargateService``,
+  ``NetworkLoadBalancedFargateService``, ``QueueProcessingFargateService``) -> the task
+  definition they create and their service; ``ScheduledFargateTask`` -> its task definition and
+  the ``run-task`` its EventBridge rule makes (``python_cdk`` has CDK's defaults).
 Only names bound to ``boto3.client("ecs")``, ``session.client("ecs")`` or
 ``boto3.Session().client("ecs")`` are ECS clients: a ``run_task`` on anything else is not ECS.
 Values that cannot be known statically (``**kwargs``, variables) are never guessed: they become
@@ -31,6 +35,7 @@ _MENTIONS_ECS = re.compile(r"""["']ecs["']|aws_ecs""")
 # ... and calls something the rules read: only such files are parsed.
 _MENTIONS_CALLS = re.compile(
     r"run_task|stop_task|update_service|TaskDefinition|FargateService|Ec2Service"
+    r"|ScheduledFargateTask"
 )
 
 

@@ -69,3 +69,33 @@ class PythonRunTask(RunTaskRequest):
         from advisor.sources.python_fixes import managed_tags_edit
 
         return managed_tags_edit(self.document.module, self.node)
+
+
+class CdkScheduledTask(RunTaskRequest):
+    """The RunTask an AWS CDK ``ScheduledFargateTask`` makes on every run of its EventBridge rule.
+
+    The construct's target (``aws_events_targets.EcsTask``) passes ``propagate_tags`` and
+    ``tags`` but has no option for ECS managed tags, so the rule's EcsParameters never set
+    EnableECSManagedTags unless the code overrides it on the synthesized ``CfnRule`` (an escape
+    hatch the source looks for) or schedules the task another way (``aws_scheduler`` with
+    ``aws_scheduler_targets.EcsRunFargateTask(enable_ecs_managed_tags=True)``).
+    """
+
+    __slots__ = ("construct",)
+
+    def __init__(self, document: PythonDocument, pointer: str, data: dict, construct: str) -> None:
+        super().__init__(document, pointer, data)
+        self.construct = construct  # the construct's id
+
+    def evidence(self) -> dict[str, Any]:
+        return {
+            "count": 1,
+            "call": "ScheduledFargateTask",
+            "construct": self.construct,
+            "managed_tags": (
+                "ScheduledFargateTask has no option for ECS managed tags: override "
+                "Targets.0.EcsParameters.EnableECSManagedTags on its event rule's CfnRule, or "
+                "schedule the task with aws_scheduler and aws_scheduler_targets."
+                "EcsRunFargateTask(enable_ecs_managed_tags=True)"
+            ),
+        }
