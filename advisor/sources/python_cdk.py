@@ -41,6 +41,7 @@ from advisor.values import Unknown
 
 TASK_DEFINITIONS = ("FargateTaskDefinition", "Ec2TaskDefinition", "TaskDefinition")
 SERVICES = ("FargateService", "Ec2Service")
+CONTAINER = "ContainerDefinition"  # the construct add_container makes, also used directly
 # Each pattern: where its image options are (None: on the construct itself), the container's
 # default name, and whether the construct also creates an ECS service.
 PATTERNS: dict[str, tuple[str | None, str, bool]] = {

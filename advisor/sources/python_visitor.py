@@ -188,7 +188,7 @@ class _Collector(cst.CSTVisitor):
             elif source == "aws_cdk" and name == "aws_ecs_patterns":
                 self.pattern_modules.add(bound)
             elif source == "aws_cdk.aws_ecs" and (
-                name in cdk.SERVICES or name in cdk.TASK_DEFINITIONS
+                name in cdk.SERVICES or name in cdk.TASK_DEFINITIONS or name == cdk.CONTAINER
             ):
                 self.cdk_names[bound] = ("aws_ecs", name)
             elif source == "aws_cdk.aws_ecs_patterns" and name in cdk.PATTERNS:
@@ -433,6 +433,15 @@ class _Collector(cst.CSTVisitor):
             self._cdk_task_definition(node, construct)
         elif construct in cdk.SERVICES:
             self._cdk_service(node)
+        elif construct == cdk.CONTAINER:  # ecs.ContainerDefinition(self, "Id", task_definition=td)
+            given = cdk.keyword(node, "task_definition")
+            resource = (
+                self.task_definitions.get(self.module.code_for_node(given)) if given else None
+            )
+            if resource is not None:
+                id_arg = node.args[1] if len(node.args) > 1 else None
+                name_node = id_arg.value if id_arg and id_arg.keyword is None else None
+                self._cdk_container(node, resource, name_node or cdk.keyword(node, "id"))
         elif pattern in cdk.PATTERNS:
             self._cdk_pattern(node, pattern)
         elif (
@@ -440,7 +449,14 @@ class _Collector(cst.CSTVisitor):
             and func.attr.value == "add_container"
             and self.module.code_for_node(func.value) in self.task_definitions
         ):
-            self._cdk_container(node, self.task_definitions[self.module.code_for_node(func.value)])
+            first = node.args[0] if node.args else None
+            name_node = (
+                first.value
+                if first is not None and first.keyword is None and not first.star
+                else cdk.keyword(node, "id")
+            )
+            resource = self.task_definitions[self.module.code_for_node(func.value)]
+            self._cdk_container(node, resource, name_node)
         elif (
             isinstance(func, cst.Attribute)
             and func.attr.value == "add_property_override"
@@ -569,16 +585,13 @@ class _Collector(cst.CSTVisitor):
         if name:
             self.task_definitions[name] = resource
 
-    def _cdk_container(self, node: cst.Call, resource: TaskDefinition) -> None:
-        """``task_definition.add_container("web", image=..., logging=...)``."""
-        first = node.args[0] if node.args else None
-        name_node = (
-            first.value
-            if first is not None and first.keyword is None and not first.star
-            else cdk.keyword(node, "id")
-        )
-        name = literal(name_node, self.module) if name_node is not None else None
+    def _cdk_container(self, node: cst.Call, resource: TaskDefinition, name_node: Any) -> None:
+        """``task_definition.add_container("web", image=..., logging=...)`` (or a
+        ``ContainerDefinition`` construct): ``name_node`` is the container's name."""
         fields = cdk.fields(node)
+        if "container_name" in fields:  # ContainerDefinitionOptions.container_name wins
+            name_node = fields["container_name"][1]
+        name = literal(name_node, self.module) if name_node is not None else None
         logging: Any = None
         if "logging" in fields:
             logging = cdk.log_configuration(fields["logging"][1], self.module, literal)
