@@ -511,3 +511,31 @@ def test_cdk_findings_in_json_carry_no_values(cli, tmp_path):
     code, out, _ = cli("lint", "--format", "json", "app.py")
     assert code == 1 and "sk_live" not in out
     assert {f["name"] for f in json.loads(out)["findings"]} >= {"secret-in-environment"}
+
+
+def test_cdk_services_are_priced_from_their_task_definitions(cli, tmp_path):
+    """lint --cost finds a CDK service's task definition in the same module: the one a pattern
+    creates (CDK's default size) or the variable a FargateService is given."""
+    (tmp_path / "app.py").write_text(
+        textwrap.dedent(
+            HEADER
+            + """
+def build(stack, cluster):
+    ecs_patterns.ApplicationLoadBalancedFargateService(
+        stack, "Web", cluster=cluster, desired_count=3,
+        task_image_options=ecs_patterns.ApplicationLoadBalancedTaskImageOptions(
+            image=ecs.ContainerImage.from_registry("web:1.0.0")))
+    worker = ecs.FargateTaskDefinition(stack, "Worker", cpu=1024, memory_limit_mib=2048)
+    worker.add_container("worker", image=ecs.ContainerImage.from_registry("worker:1.0.0"))
+    ecs.FargateService(stack, "Workers", cluster=cluster, task_definition=worker)
+    ecs.Ec2Service(stack, "Legacy", cluster=cluster, task_definition=worker)
+"""
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = cli("lint", "--cost", "--region", "us-east-1", "--format", "json", "app.py")
+    assert code == 1  # untagged services, a worker without logs
+    costs = {c["resource"]: c for c in json.loads(out)["costs"]}
+    assert costs["Web"]["desired_count"] == 3 and costs["Web"]["size"]["vcpu"] == 0.25
+    assert costs["Workers"]["size"]["vcpu"] == 1 and costs["Workers"]["monthly_usd"] is not None
+    assert costs["Legacy"]["monthly_usd"] is None  # EC2 capacity is billed as instances

@@ -432,7 +432,7 @@ class _Collector(cst.CSTVisitor):
         if construct in cdk.TASK_DEFINITIONS:
             self._cdk_task_definition(node, construct)
         elif construct in cdk.SERVICES:
-            self._cdk_service(node)
+            self._cdk_service(node, construct == "FargateService")
         elif construct == cdk.CONTAINER:  # ecs.ContainerDefinition(self, "Id", task_definition=td)
             given = cdk.keyword(node, "task_definition")
             resource = (
@@ -658,7 +658,7 @@ class _Collector(cst.CSTVisitor):
         if resource is not None and binding:
             self.task_definitions[f"{binding}.task_definition"] = resource
         if has_service:
-            self._cdk_service(node)
+            self._cdk_service(node, True, resource)
         if pattern == cdk.SCHEDULED:
             self._scheduled_task(node, identifier, resource)
 
@@ -742,7 +742,11 @@ class _Collector(cst.CSTVisitor):
         self.resources.append(task)
         self.scheduled.append(task)
 
-    def _cdk_service(self, node: cst.Call) -> None:
+    def _cdk_service(
+        self, node: cst.Call, fargate: bool, task_definition: TaskDefinition | None = None
+    ) -> None:
+        """A CDK service (or the one a pattern creates), linked to its task definition by
+        family when the module defines it, so ``lint --cost`` can price it."""
         kwargs, spread = self._kwargs(node)
         pointer = self._pointer(node, "service")
         self._keyword_positions(
@@ -763,6 +767,16 @@ class _Collector(cst.CSTVisitor):
                 data[api_name] = found
             elif spread:
                 data[api_name] = Unknown("**kwargs")
+        if task_definition is None:
+            given = cdk.keyword(node, "task_definition")
+            if given is not None:
+                task_definition = self.task_definitions.get(self.module.code_for_node(given))
+        if task_definition is not None and isinstance(task_definition.family, str):
+            data["taskDefinition"] = task_definition.family
+        if type(kwargs.get("desired_count")) is int:
+            data["desiredCount"] = kwargs["desired_count"]
+        if "capacity_provider_strategies" not in kwargs and not spread:
+            data["launchType"] = "FARGATE" if fargate else "EC2"
         self.resources.append(Service(self.document, pointer, data, "", wrapped=True))
 
     def finish(self) -> None:
