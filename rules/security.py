@@ -393,7 +393,8 @@ class HostNetworkMode(Rule[TaskDefinition]):
         message = f"task definition {resource.label} uses the host's network (networkMode host)"
         if as_root:
             names = ", ".join(repr(n) for n in as_root)
-            message += f"; and {names} run as root in it"
+            verb = "runs" if len(as_root) == 1 else "run"
+            message += f"; and {names} {verb} as root in it"
         yield Hit(resource.at("networkMode"), message)
 
 

@@ -163,6 +163,9 @@ def test_host_network_without_root_says_only_the_mode(linter):
         linter.findings(ec2_taskdef("host", good_container(user="1000"))), "host-network-mode"
     )
     assert "root" not in finding.message
+    one = good_container(name="agent", user="root")
+    finding = only(linter.findings(ec2_taskdef("host", one)), "host-network-mode")
+    assert finding.message.endswith("; and 'agent' runs as root in it")
 
 
 @pytest.mark.parametrize("mode", ["awsvpc", "bridge", "${NETWORK_MODE}"])
