@@ -26,6 +26,19 @@ from rules.schema import (
     OutputOnlyField,
     UnknownField,
 )
+from rules.security import (
+    ContainerInsightsDisabled,
+    EfsTransitEncryptionDisabled,
+    FargatePlatformVersionNotLatest,
+    HostNetworkMode,
+    HostPidNamespace,
+    PrivilegedContainer,
+    RootUser,
+    ServicePublicIp,
+    TaskRoleSameAsExecutionRole,
+    WindowsAdminUser,
+    WritableRootFilesystem,
+)
 from rules.services import ServiceTagsNotPropagated, ServiceWithoutManagedTags
 
 ALL_RULES: list[Rule] = sorted(
@@ -54,6 +67,17 @@ ALL_RULES: list[Rule] = sorted(
             RunTaskWithoutManagedTags,
             StopTaskAfterRunTask,
             ServiceScaledToZeroInCode,
+            PrivilegedContainer,
+            RootUser,
+            WindowsAdminUser,
+            WritableRootFilesystem,
+            HostPidNamespace,
+            HostNetworkMode,
+            ServicePublicIp,
+            EfsTransitEncryptionDisabled,
+            ContainerInsightsDisabled,
+            FargatePlatformVersionNotLatest,
+            TaskRoleSameAsExecutionRole,
         )
     ),
     key=lambda rule: rule.code,

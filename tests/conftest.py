@@ -35,6 +35,8 @@ def good_container(**overrides) -> dict:
         "name": "web",
         "image": "public.ecr.aws/nginx/nginx:1.27.0",
         "essential": True,
+        "user": "101",  # nginx's own unprivileged user
+        "readonlyRootFilesystem": True,
         "portMappings": [{"containerPort": 80, "protocol": "tcp"}],
         "logConfiguration": {
             "logDriver": "awslogs",

@@ -52,6 +52,8 @@ def test_a_new_source_is_one_module_and_one_registration_line(tmp_path, monkeypa
     assert [(f.code, f.resource) for f in result.findings] == [
         ("ECS201", "report"),
         ("ECS401", "report"),
+        ("ECS802", "report"),  # no user: the image's, root unless it says otherwise
+        ("ECS804", "report"),  # no read-only root filesystem
     ]
     sys.modules.pop("lines_source", None)
 
@@ -74,7 +76,7 @@ def test_sources_load_only_when_an_input_needs_them(tmp_path):
 
 
 def test_every_kind_has_its_rules_in_one_place():
-    assert {r.code for r in RULES_BY_KIND[Kind.RUN_TASK]} == {"ECS603"}
+    assert {r.code for r in RULES_BY_KIND[Kind.RUN_TASK]} == {"ECS603", "ECS810"}
     assert {r.code for r in RULES_BY_KIND[Kind.SERVICE_HISTORY]} == {"ECS601"}
     assert all(rule in RULES_BY_KIND[kind] for rule in ALL_RULES for kind in rule.applies_to)
 

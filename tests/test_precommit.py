@@ -36,6 +36,8 @@ GOOD_TASK_DEFINITION = """\
       "name": "web",
       "image": "public.ecr.aws/nginx/nginx:1.27.0",
       "essential": true,
+      "user": "101",
+      "readonlyRootFilesystem": true,
       "portMappings": [{"containerPort": 80, "protocol": "tcp"}],
       "logConfiguration": {
         "logDriver": "awslogs",
@@ -64,6 +66,8 @@ BAD_TASK_DEFINITION = """\
       "name": "worker",
       "image": "nginx:latest",
       "essential": true,
+      "user": "101",
+      "readonlyRootFilesystem": true,
       "portMappings": [{"containerPort": 80, "protocol": "tcp"}],
       "logConfiguration": {
         "logDriver": "awslogs",

@@ -118,9 +118,11 @@ def test_cdk_app(linter):
     assert names == [
         "invalid-fargate-size",
         "mutable-image-tag",
+        "root-user",  # info: add_container without user=
         "secret-in-environment",
         "service-tags-not-propagated",
         "service-without-managed-tags",
+        "writable-root-filesystem",  # info: nor readonly_root_filesystem=True
     ]
     size = next(r for r in results if r[0] == "invalid-fargate-size")
     assert size[1] == line_of(CDK_APP, '"Web", cpu=512')

@@ -50,6 +50,13 @@ EXAMPLE_FINDINGS = {
     ("examples/bad/web-taskdef.json", 18, 9, "ECS203", "awslogs-incomplete-options"),
     ("examples/bad/web-taskdef.json", 23, 5, "ECS201", "missing-log-configuration"),
     ("examples/bad/web-taskdef.json", 25, 7, "ECS401", "mutable-image-tag"),
+    # Info (the gate passes them): no user, and a writable root filesystem, in every container.
+    ("examples/bad/describe-export.json", 14, 5, "ECS802", "root-user"),
+    ("examples/bad/describe-export.json", 14, 5, "ECS804", "writable-root-filesystem"),
+    ("examples/bad/web-taskdef.json", 8, 5, "ECS802", "root-user"),
+    ("examples/bad/web-taskdef.json", 8, 5, "ECS804", "writable-root-filesystem"),
+    ("examples/bad/web-taskdef.json", 23, 5, "ECS802", "root-user"),
+    ("examples/bad/web-taskdef.json", 23, 5, "ECS804", "writable-root-filesystem"),
 }
 # A finding line of the text report: path:line:col: CODE message [rule-name]
 FINDING = re.compile(r"^(\S+):(\d+):(\d+): (ECS\d+) .* \[([a-z-]+)\]$")
@@ -97,7 +104,9 @@ def test_try_it_lints_the_examples_and_exits_1_as_the_readme_says():
     assert _findings(run.stdout) == EXAMPLE_FINDINGS, run.stdout
     lines = run.stdout.splitlines()
     assert len(lines) == len(EXAMPLE_FINDINGS) + 1  # nothing else, then the summary
-    assert lines[-1] == "Found 15 problems (9 errors, 6 warnings) in 3 files; 7 files checked."
+    assert lines[-1] == (
+        "Found 21 problems (9 errors, 6 warnings, 6 infos) in 3 files; 7 files checked."
+    )
     assert "examples/good/" not in run.stdout
 
 
