@@ -20,8 +20,13 @@ def lint(linter, text, name="stack.py"):
     return text, linter.findings(text, name=name)
 
 
+# Info rules on defaults (no `user`, a writable root filesystem) fire on nearly every container;
+# tests/test_security_rules.py covers them, and here they would only bury what CDK code decides.
+DEFAULTS_RULES = {"root-user", "writable-root-filesystem"}
+
+
 def hits(findings):
-    return sorted((f.name, f.location.line) for f in findings)
+    return sorted((f.name, f.location.line) for f in findings if f.name not in DEFAULTS_RULES)
 
 
 def line_of(text, needle):
@@ -297,7 +302,7 @@ def build(stack, cluster):
     _, findings = lint(linter, text)
     assert hits(findings) == []
     _, findings = lint(linter, text.replace("rule.add_property_override", "# "), "other.py")
-    [finding] = findings
+    [finding] = [f for f in findings if f.name not in DEFAULTS_RULES]
     assert finding.name == "run-task-without-managed-tags"
     assert "task family Cleanup" in finding.message
 
