@@ -384,6 +384,8 @@ def run_audit(args: argparse.Namespace) -> int:
     options.clusters = args.cluster
     options.cloudtrail = args.cloudtrail
     options.actor_rules = ActorRules(settings.automation_roles, settings.human_roles)
+    options.min_service_stops = settings.min_service_stops
+    options.read_work_logs = settings.job_duration is None
     result = audit(args, settings, options)
     for error in result.audit_errors:
         where = " ".join(v for v in (error.get("account"), error.get("region")) if v)

@@ -85,6 +85,7 @@ def recent_stops(every_days: int, minutes: int, count: int = 3) -> list[dict]:
             now - dt.timedelta(days=n * every_days),
             ct.task_id(),
             family="report",
+            revision=1,  # the revision seed() registers
             service="report",
             started_at=now - dt.timedelta(days=n * every_days, minutes=minutes),
         )

@@ -117,6 +117,7 @@ def _seed(url: str, tmp_path: Path) -> None:
             now - dt.timedelta(days=2 + n * 4),
             ct.task_id(),
             family="report",
+            revision=1,  # the revision the service runs
             service="report",
             started_at=now - dt.timedelta(days=2 + n * 4, minutes=30),
         )
@@ -304,17 +305,32 @@ def _account_answers() -> dict:
     three stops of its task by a person in CloudTrail: what ECS and LookupEvents would answer."""
     ct.reset()
     now = dt.datetime.now(dt.UTC)
+    task_ids = [ct.task_id() for _ in range(3)]
     stops = [
         ct.stop_task(
             ct.sso_user(),
             now - dt.timedelta(days=2 + n * 4),
-            ct.task_id(),
+            task_ids[n],
             family="report",
+            revision=1,  # the revision the service runs
             service="report",
             started_at=now - dt.timedelta(days=2 + n * 4, minutes=30),
         )
         for n in range(3)
     ]
+    # The newest stopped task's log stream: its last line 25 minutes after it started. (The
+    # endpoint gives every DescribeLogStreams this answer; the other tasks' names do not match.)
+    started = now - dt.timedelta(days=2, minutes=30)
+    stream = {
+        "logStreamName": f"report/report/{task_ids[0]}",
+        "creationTime": int(started.timestamp() * 1000),
+        "firstEventTimestamp": int(started.timestamp() * 1000) + 2000,
+        "lastEventTimestamp": int((started + dt.timedelta(minutes=25)).timestamp() * 1000),
+        "lastIngestionTime": int((started + dt.timedelta(minutes=25)).timestamp() * 1000) + 900,
+        "arn": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/ecs/report:log-stream:"
+        f"report/report/{task_ids[0]}",
+        "storedBytes": 0,
+    }
     events = ct.lookup_events_output(stops)["Events"]
     for event in events:  # JSON 1.1 carries timestamps as epoch seconds
         event["EventTime"] = dt.datetime.fromisoformat(event["EventTime"]).timestamp()
@@ -366,6 +382,7 @@ def _account_answers() -> dict:
         "DescribeServices": {"services": [service], "failures": []},
         "ListTasks": {"taskArns": []},
         "DescribeTaskDefinition": {"taskDefinition": task_definition, "tags": []},
+        "DescribeLogStreams": {"logStreams": [stream]},
     }
     for name in INTERESTING_CALLS:  # the event names the audit looks up, one request each
         answers[f"LookupEvents:{name}"] = {"Events": []}
@@ -422,8 +439,10 @@ def test_throttled_calls_are_retried_and_their_answers_used(throttling_aws, tmp_
     assert throttling_aws.throttle == {"ListClusters": 0, "LookupEvents:StopTask": 0}
     # Nothing else was retried, and nothing was asked that the endpoint does not answer.
     keys = [r["key"] for r in throttling_aws.requests]
-    assert len(keys) == len(set(keys)) + 3
+    others = [r for r in throttling_aws.requests if r["key"] not in throttling_aws.throttle]
+    assert len({r["invocation"] for r in others}) == len(others)  # each sent once
     assert set(keys) == {"GetCallerIdentity", *throttling_aws.answers}
+    assert keys.count("DescribeLogStreams") == 3  # one for each task stopped by hand
 
     # The answers that came after the throttling are the audit's findings: the service found by
     # the retried ListClusters, and the three stops that only the retried LookupEvents returned.
@@ -441,4 +460,7 @@ def test_throttled_calls_are_retried_and_their_answers_used(throttling_aws, tmp_
     assert sorted(stopped["evidence"]["event_ids"]) == sorted(e["EventId"] for e in served)
     assert stopped["evidence"]["count"] == 3
     assert stopped["evidence"]["arn"] == f"{ARN}:service/prod/report"
+    # The run length is the one stream found, read through the JSON protocol (epoch ms).
+    assert stopped["evidence"]["job_run_seconds"] == 1500
+    assert "log stream" in stopped["evidence"]["job_run_source"]
     assert report["summary"]["services"] == 1 and report["summary"]["unknown"] == []

@@ -16,6 +16,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from advisor.audit.work_logs import read_work_seconds
 from advisor.history.actors import ActorRules
 from advisor.history.events import INTERESTING_CALLS, Event, from_cloudtrail, from_eventbridge
 from advisor.sources.cloudtrail import event_files, events_in_text, read_events
@@ -39,6 +40,8 @@ class RegionData:
         self.history_note = "CloudTrail could not be read"
         self.errors: list[dict[str, str]] = []
         self.calls: list[str] = []
+        # task ARN -> seconds a task people stopped really worked (its log stream's last event)
+        self.work_seconds: dict[str, float] = {}
 
     def error(self, source: str, exc: Exception) -> None:
         self.errors.append(
@@ -84,6 +87,10 @@ class Options:
         self.cloudtrail = "lookup"  # lookup | none | s3://bucket/prefix | a local path
         self.lookup_interval = 0.5  # LookupEvents allows 2 requests a second per region
         self.actor_rules = ActorRules()
+        # The stopped tasks' log streams are read only where they can change a finding: for
+        # services stopped by hand this often, and not when --job-duration already says.
+        self.min_service_stops = 3
+        self.read_work_logs = True
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -125,6 +132,8 @@ def read_region(
             data.task_definitions[found["taskDefinitionArn"]] = found
         except (ClientError, BotoCoreError) as exc:
             data.error(f"ecs:DescribeTaskDefinition {reference}", exc)
+    if options.read_work_logs and data.history_read:
+        read_work_seconds(ecs, lambda: client("logs"), data, options.min_service_stops)
     return data
 
 

@@ -84,6 +84,12 @@ IAM_POLICY = {
             "Resource": "*",
         },
         {
+            "Sid": "ReadStoppedTasksLogStreams",
+            "Effect": "Allow",
+            "Action": ["logs:DescribeLogStreams"],
+            "Resource": "*",
+        },
+        {
             "Sid": "ReadTrailBucket",
             "Effect": "Allow",
             "Action": ["s3:ListBucket", "s3:GetObject"],

@@ -63,7 +63,14 @@ def history(data: Any, settings: Any) -> list[Resource]:
     for arn, definition in data.task_definitions.items():
         task_definitions.setdefault(definition.get("family"), (arn, definition))
     return list(
-        histories(list(data.events), settings, _Span(settings), task_definitions, known_desired)
+        histories(
+            list(data.events),
+            settings,
+            _Span(settings),
+            task_definitions,
+            known_desired,
+            work_seconds=data.work_seconds,
+        )
     )
 
 
