@@ -88,6 +88,14 @@ def _days(days: float) -> str:
     return "1 day" if whole <= 1 else f"{whole} days"
 
 
+def _run_length(seconds: float) -> str:
+    """``90s``, ``40m``, ``1h5m``: how long a run takes, to the minute past a minute."""
+    if seconds < 60:
+        return f"{round(seconds)}s"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    return f"{hours}h{minutes}m" if hours and minutes else f"{hours}h" if hours else f"{minutes}m"
+
+
 def _list(items: list[str], most: int = 3) -> str:
     shown = ", ".join(items[:most])
     return shown + (f" and {len(items) - most} more" if len(items) > most else "")
@@ -168,6 +176,8 @@ class ServiceStoppedManually(Rule["ServiceHistory"]):
             )
         if run_seconds is None:
             message += "; no run length known for the job, pass --job-duration to price it"
+        else:
+            message += f"; a run as a job takes {_run_length(run_seconds)} (from {run_source})"
         yield Hit(resource.anchor(), message, INFO if not known else None, evidence=evidence)
 
 

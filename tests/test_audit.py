@@ -157,6 +157,8 @@ def cloudtrail(monkeypatch):
     def client(session, service, region=None):
         if service == "cloudtrail":
             return answer["client"]
+        if service in answer:  # another stubbed client (logs)
+            return answer[service]
         return real(session, service, region)
 
     monkeypatch.setattr(aws_session, "client", client)
@@ -389,3 +391,167 @@ def test_a_damaged_trail_object_and_duplicate_layouts(cli, tmp_path):
     assert "service-stopped-manually" not in {
         f["name"] for f in report["findings"]
     }  # 2 stops, not 4
+
+
+# --- how long the stopped tasks worked: their awslogs streams ---------------------------------
+
+LOG_GROUP = "/ecs/report"  # seed()'s awslogs-group: a log option, never printed
+
+
+def _ms(moment: dt.datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def worked_then_stopped(count: int, worked_minutes: int | None, every_days: int = 3) -> list[dict]:
+    """The report service's task stopped by a person ``count`` times, each 3 hours after it
+    started; with ``worked_minutes`` its log stream (seed()'s awslogs prefix and container) has
+    a line at start and its last line that many minutes after the start, in moto."""
+    logs = boto3.client("logs", region_name=REGION)
+    if LOG_GROUP not in [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]]:
+        logs.create_log_group(logGroupName=LOG_GROUP)
+    now = dt.datetime.now(dt.UTC)
+    person = ct.sso_user()
+    stops = []
+    for n in range(count):
+        started = now - dt.timedelta(days=n * every_days, hours=4)
+        task_id = ct.task_id()
+        stops.append(
+            ct.stop_task(
+                person,
+                started + dt.timedelta(hours=3),
+                task_id,
+                family="report",
+                revision=1,
+                service="report",
+                started_at=started,
+            )
+        )
+        if worked_minutes is not None:
+            stream = f"report/report/{task_id}"
+            logs.create_log_stream(logGroupName=LOG_GROUP, logStreamName=stream)
+            logs.put_log_events(
+                logGroupName=LOG_GROUP,
+                logStreamName=stream,
+                logEvents=[
+                    {"timestamp": _ms(started + dt.timedelta(seconds=20)), "message": "start"},
+                    {
+                        "timestamp": _ms(started + dt.timedelta(minutes=worked_minutes)),
+                        "message": "report written",
+                    },
+                ],
+            )
+    return stops
+
+
+def test_the_job_is_priced_on_how_long_the_stopped_tasks_logged(cli, cloudtrail):
+    seed(image="nginx:1.27.0", tags=True)
+    cloudtrail["client"] = lookup_client(worked_then_stopped(3, worked_minutes=40))
+    code, report, err = audit(cli)
+    assert code == 1, err
+    [finding] = [f for f in report["findings"] if f["name"] == "service-stopped-manually"]
+    evidence, cost = finding["evidence"], finding["cost"]
+    assert evidence["job_run_seconds"] == 2400  # 40 minutes, not the 3 hours each task was up
+    assert evidence["job_run_source"] == "the stopped tasks' log streams, start to last event"
+    assert "a run as a job takes 40m (from the stopped tasks' log streams" in finding["message"]
+    assert cost["assumptions"]["run_seconds"] == 2400
+    # 0.5 vCPU x 0.04048 + 1 GB x 0.004445 = 0.024685 $/hour; 40 min = 0.0164567 $ a run;
+    # 3 runs in the 30-day window = 3.042 runs a month: 0.0500612 $ a month.
+    assert cost["alternative_monthly_usd"] == pytest.approx(
+        Decimal("0.0500612"), rel=Decimal("1e-4")
+    )
+    assert report["errors"] == []
+
+
+def test_a_denied_log_read_is_reported_and_leaves_the_run_length_unknown(cli, cloudtrail):
+    seed(image="nginx:1.27.0", tags=True)
+    cloudtrail["client"] = lookup_client(worked_then_stopped(3, worked_minutes=40))
+    logs = boto3.client("logs", region_name=REGION)
+    stubber = Stubber(logs)
+    message = (  # as AWS writes it: the message names the log group
+        "User: arn:aws:sts::123456789012:assumed-role/auditor/audit is not authorized to "
+        "perform: logs:DescribeLogStreams on resource: "
+        f"arn:aws:logs:{REGION}:123456789012:log-group:{LOG_GROUP}:log-stream:"
+    )
+    stubber.add_client_error("describe_log_streams", "AccessDeniedException", message, 400)
+    stubber.activate()
+    cloudtrail["logs"] = logs
+    code, out, err = cli("audit", "--region", REGION, "--format", "json")
+    assert code == 1, err  # the findings fail the run; a denied log read is not fatal
+    stubber.assert_no_pending_responses()  # asked once; the service's other tasks not tried
+    report = json.loads(out, parse_float=Decimal)
+    [finding] = [f for f in report["findings"] if f["name"] == "service-stopped-manually"]
+    assert finding["cost"]["alternative_monthly_usd"] is None
+    assert finding["evidence"]["job_run_seconds"] is None
+    assert "no run length known" in finding["message"]
+    [error] = report["errors"]
+    assert error["source"] == "logs:DescribeLogStreams (service prod/report)"
+    assert error["message"].startswith("AccessDeniedException")
+    assert any(
+        "logs:DescribeLogStreams (service prod/report) could not be read" in u
+        for u in report["summary"]["unknown"]
+    )
+    assert "AccessDeniedException" in err
+    assert LOG_GROUP not in out and LOG_GROUP not in err  # a log option's value
+
+
+def test_a_stream_that_runs_until_the_stop_says_nothing_of_the_work(cli, cloudtrail):
+    """A task that logs until it is stopped (or logs its shutdown) has no known run length:
+    its last event is the stop, and the task's age is never the job's run length."""
+    seed(image="nginx:1.27.0", tags=True)
+    cloudtrail["client"] = lookup_client(worked_then_stopped(3, worked_minutes=180))
+    _, report, err = audit(cli)
+    [finding] = [f for f in report["findings"] if f["name"] == "service-stopped-manually"]
+    assert finding["evidence"]["job_run_seconds"] is None, err
+    assert finding["cost"]["alternative_monthly_usd"] is None
+
+
+def test_no_log_reads_when_the_job_duration_is_given(cli, cloudtrail):
+    seed(image="nginx:1.27.0", tags=True)
+    cloudtrail["client"] = lookup_client(worked_then_stopped(3, worked_minutes=40))
+    cloudtrail["logs"] = boto3.client("logs", region_name=REGION)  # unstubbed: any call fails
+    Stubber(cloudtrail["logs"]).activate()
+    _, report, err = audit(cli, "--job-duration", "10m")
+    [finding] = [f for f in report["findings"] if f["name"] == "service-stopped-manually"]
+    assert finding["evidence"]["job_run_seconds"] == 600 and report["errors"] == [], err
+
+
+def test_every_call_is_read_only_and_in_the_policy_log_reads_included(cli, monkeypatch, tmp_path):
+    """The whole audit, history from a trail bucket and log streams read, through the guarded
+    sessions: every operation sent is a read the printed policy allows, and the log reads are
+    bounded (5 of the 7 tasks stopped)."""
+    seed(image="nginx:1.27.0", tags=True)
+    stops = worked_then_stopped(7, worked_minutes=None, every_days=1)
+    ct.write_trail(tmp_path / "trail", stops)
+    upload_trail(tmp_path / "trail")
+    called: list[str] = []
+    real = aws_session.guarded
+
+    def recording(session):
+        def record(model, **_):
+            called.append(f"{model.service_model.signing_name}:{model.name}")
+
+        session.events.register("before-call", record)
+        return real(session)
+
+    monkeypatch.setattr(aws_session, "guarded", recording)
+    code, report, err = audit(cli, "--cloudtrail", "s3://trail")
+    assert code == 1 and report["errors"] == [], err
+    allowed = {a for s in aws_session.IAM_POLICY["Statement"] for a in s["Action"]}
+    iam_action = {"s3:ListObjectsV2": "s3:ListBucket"}  # the API and its IAM action differ
+    assert {iam_action.get(c, c) for c in called} <= allowed, set(called)
+    assert all(c.split(":")[1].startswith(("List", "Describe", "Get")) for c in called)
+    assert called.count("logs:DescribeLogStreams") == 5
+
+
+def test_a_log_write_through_an_audit_session_is_refused():
+    session = aws_session.base_session(None)
+    logs = aws_session.client(session, "logs", REGION)
+    with pytest.raises(aws_session.ReadOnlyViolation, match="refused logs:CreateLogGroup"):
+        logs.create_log_group(logGroupName=LOG_GROUP)
+    with pytest.raises(aws_session.ReadOnlyViolation, match="refused logs:PutLogEvents"):
+        logs.put_log_events(
+            logGroupName=LOG_GROUP,
+            logStreamName="s",
+            logEvents=[{"timestamp": _ms(dt.datetime.now(dt.UTC)), "message": "x"}],
+        )
+    assert boto3.client("logs", region_name=REGION).describe_log_groups()["logGroups"] == []

@@ -161,7 +161,7 @@ class ServiceHistory(HistoryResource):
             if (arn := str(stop.task.get("taskArn") or "")) in self.context.work_seconds
         ]
         if logged:
-            return _median(logged), "the stopped tasks' log streams (time to their last event)"
+            return _median(logged), "the stopped tasks' log streams, start to last event"
         scaled = [s.runtime for s in self.manual_stops if s.how == "scaled it to 0" and s.runtime]
         if scaled:
             return _median(scaled), "median time from a scale-up to the scale-down by hand"
