@@ -555,3 +555,55 @@ def test_a_log_write_through_an_audit_session_is_refused():
             logEvents=[{"timestamp": _ms(dt.datetime.now(dt.UTC)), "message": "x"}],
         )
     assert boto3.client("logs", region_name=REGION).describe_log_groups()["logGroups"] == []
+
+
+def test_the_work_stream_is_the_first_essential_awslogs_container_in_the_region():
+    from advisor.audit.work_logs import log_stream
+
+    def container(name, region=REGION, essential=None, prefix="app"):
+        options = {"awslogs-group": LOG_GROUP, "awslogs-region": region}
+        if prefix:
+            options["awslogs-stream-prefix"] = prefix
+        found = {"name": name, "logConfiguration": {"logDriver": "awslogs", "options": options}}
+        if essential is not None:
+            found["essential"] = essential
+        return found
+
+    arn = f"arn:aws:ecs:{REGION}:123456789012:task/prod/0123456789abcdef0123456789abcdef"
+    sidecar_first = {
+        "containerDefinitions": [
+            {"name": "xray", "essential": False},
+            container("router", essential=False),
+            container("work"),
+            container("envoy"),
+        ]
+    }
+    assert log_stream(sidecar_first, arn, REGION) == (
+        LOG_GROUP,
+        "app/work/0123456789abcdef0123456789abcdef",
+    )
+    other_region = {"containerDefinitions": [container("work", region="us-east-1")]}
+    assert log_stream(other_region, arn, REGION) is None
+    no_prefix = {"containerDefinitions": [container("work", prefix=None)]}
+    assert log_stream(no_prefix, arn, REGION) is None
+    firelens = {
+        "containerDefinitions": [{"name": "work", "logConfiguration": {"logDriver": "awsfirelens"}}]
+    }
+    assert log_stream(firelens, arn, REGION) is None
+
+
+def test_without_the_task_start_the_stream_first_event_is_the_start():
+    from advisor.audit.work_logs import StoppedTask, worked_seconds
+
+    stop = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
+    first = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+    stream = {
+        "firstEventTimestamp": _ms(first),
+        "lastEventTimestamp": _ms(first + dt.timedelta(minutes=25)),
+    }
+    unknown_start = StoppedTask("arn", "td", None, stop, "prod/report")
+    assert worked_seconds(stream, unknown_start) == 1500
+    known_start = unknown_start._replace(started=first - dt.timedelta(minutes=5))
+    assert worked_seconds(stream, known_start) == 1800
+    empty = {"logStreamName": "app/work/x", "creationTime": _ms(first)}  # no events yet
+    assert worked_seconds(empty, known_start) is None
