@@ -601,7 +601,7 @@ def test_without_the_task_start_the_stream_first_event_is_the_start():
         "firstEventTimestamp": _ms(first),
         "lastEventTimestamp": _ms(first + dt.timedelta(minutes=25)),
     }
-    unknown_start = StoppedTask("arn", "td", None, stop, "prod/report")
+    unknown_start = StoppedTask("arn", "td", None, stop)
     assert worked_seconds(stream, unknown_start) == 1500
     known_start = unknown_start._replace(started=first - dt.timedelta(minutes=5))
     assert worked_seconds(stream, known_start) == 1800

@@ -34,7 +34,6 @@ class StoppedTask(NamedTuple):
     task_definition: str
     started: dt.datetime | None
     stopped: dt.datetime
-    service: str  # cluster/name, for messages
 
 
 def stopped_by_people(events: list[Event], min_stops: int) -> dict[str, list[StoppedTask]]:
@@ -59,7 +58,6 @@ def stopped_by_people(events: list[Event], min_stops: int) -> dict[str, list[Sto
                 str(task.get("taskDefinitionArn") or ""),
                 started,
                 event.time,
-                service,
             )
         )
     return {
