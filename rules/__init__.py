@@ -40,6 +40,7 @@ from rules.security import (
     WritableRootFilesystem,
 )
 from rules.services import ServiceTagsNotPropagated, ServiceWithoutManagedTags
+from rules.tagging import ResourceWithoutTags
 
 ALL_RULES: list[Rule] = sorted(
     (
@@ -78,6 +79,7 @@ ALL_RULES: list[Rule] = sorted(
             ContainerInsightsDisabled,
             FargatePlatformVersionNotLatest,
             TaskRoleSameAsExecutionRole,
+            ResourceWithoutTags,
         )
     ),
     key=lambda rule: rule.code,

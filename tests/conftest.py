@@ -61,6 +61,7 @@ def good_service(**overrides) -> dict:
         "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-0abc1234"]}},
         "enableECSManagedTags": True,
         "propagateTags": "SERVICE",
+        "tags": [{"key": "team", "value": "web"}],
     }
     doc.update(overrides)
     return doc

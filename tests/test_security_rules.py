@@ -254,7 +254,11 @@ def cluster_findings(data: dict):
 
 
 def insights(value) -> dict:
-    return {"clusterName": "prod", "settings": [{"name": "containerInsights", "value": value}]}
+    return {
+        "clusterName": "prod",
+        "settings": [{"name": "containerInsights", "value": value}],
+        "tags": [{"key": "team", "value": "platform"}],
+    }
 
 
 def test_container_insights_disabled_hits_on_the_value():
@@ -267,7 +271,7 @@ def test_container_insights_disabled_hits_on_the_value():
 
 
 def test_a_cluster_without_the_setting_hits_and_names_the_account_default():
-    [finding] = cluster_findings({"clusterName": "prod"})
+    [finding] = cluster_findings({"clusterName": "prod", "tags": [{"key": "team", "value": "x"}]})
     assert finding.location.pointer == ""
     assert "account default" in finding.message
 
