@@ -38,6 +38,7 @@ EXAMPLE_FINDINGS = {
     ("examples/bad/describe-export.json", 2, 3, "ECS104", "output-only-field"),
     ("examples/bad/web-service.json", 1, 1, "ECS501", "service-without-managed-tags"),
     ("examples/bad/web-service.json", 1, 1, "ECS502", "service-tags-not-propagated"),
+    ("examples/bad/web-service.json", 1, 1, "ECS812", "resource-without-tags"),
     ("examples/bad/web-service.json", 6, 3, "ECS102", "invalid-field-value"),
     ("examples/bad/web-taskdef.json", 1, 1, "ECS304", "missing-execution-role"),
     ("examples/bad/web-taskdef.json", 4, 3, "ECS302", "fargate-requires-awsvpc"),
@@ -105,7 +106,7 @@ def test_try_it_lints_the_examples_and_exits_1_as_the_readme_says():
     lines = run.stdout.splitlines()
     assert len(lines) == len(EXAMPLE_FINDINGS) + 1  # nothing else, then the summary
     assert lines[-1] == (
-        "Found 21 problems (9 errors, 6 warnings, 6 infos) in 3 files; 7 files checked."
+        "Found 22 problems (9 errors, 6 warnings, 7 infos) in 3 files; 7 files checked."
     )
     assert "examples/good/" not in run.stdout
 
