@@ -99,6 +99,10 @@ def markdown(result: Any) -> str:
     for f in result.findings:
         counts[f.severity] += 1
     lines = ["## ecs-advisor", ""]
+    if result.history is not None:
+        from advisor.report.text import history_line
+
+        lines += [history_line(result.history), ""]
     if result.errors:
         lines.append(f"**{len(result.errors)} input(s) could not be checked** (exit code 2):")
         lines.append("")
@@ -129,4 +133,5 @@ def sarif(result: Any) -> str:
     from advisor.report.sarif import document
 
     failures = [str(e) for e in result.errors] + unread(result)
-    return json.dumps(document(result.findings, failures), indent=2) + "\n"
+    properties = {"history": result.history} if result.history is not None else None
+    return json.dumps(document(result.findings, failures, properties), indent=2) + "\n"

@@ -53,7 +53,28 @@ def _findings(result: Result, stream: TextIO, colour: bool) -> None:
             stream.write(_evidence_lines(f.evidence, f.cost))
     if result.costs:
         stream.write(cost_table(result.costs))
+    if result.history is not None:
+        stream.write(history_line(result.history) + "\n")
     stream.write(summary_line(result) + "\n")
+
+
+def history_line(history: dict[str, Any]) -> str:
+    """What ``history`` read, so that "no problems" is never said of records it did not see."""
+    start, end = history["window"]["start"], history["window"]["end"]
+    span = (
+        f", {start} to {end}"
+        if start and end
+        else f", from {start} on"
+        if start
+        else f", up to {end}"
+        if end
+        else ""
+    )
+    return (
+        f"History read: {_plural(history['records'], 'CloudTrail record')} "
+        f"({history['ecs_records']} ECS), "
+        f"{_plural(history['eventbridge_events'], 'EventBridge task state change')}{span}."
+    )
 
 
 def _evidence_lines(evidence: dict[str, Any], cost: dict[str, Any] | None) -> str:
