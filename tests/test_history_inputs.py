@@ -266,7 +266,12 @@ def test_an_empty_file_is_no_history(cli, tmp_path, content):
     code, out, err = cli("history", str(path))
     assert code == 2
     assert err == f"ecs-advisor: error: no CloudTrail records in {path}\n"
-    assert "History read: 0 CloudTrail records (0 ECS), 0 EventBridge task state changes." in out
+    assert out == (
+        "History read: 0 CloudTrail records (0 ECS), 0 EventBridge task state changes.\n"
+        "No history read: nothing to judge; 1 input could not be checked.\n"
+    )
+    _, markdown, _ = cli("history", "--format", "markdown", str(path))
+    assert "No problems" not in markdown and "No history read: nothing to judge." in markdown
 
 
 def test_every_path_is_named(cli, tmp_path):
@@ -415,3 +420,22 @@ def test_records_are_counted_by_their_keys_plain_or_escaped():
     hand_written = {"eventSource": "ecs.amazonaws.com", "eventName": "StopTask"}
     assert count_records(json.dumps(hand_written)) == 1  # no eventVersion: by eventSource
     assert count_records(json.dumps({"family": "web", "containerDefinitions": []})) == 0
+
+
+def test_audit_progress_counts_files_and_lookup_records(tmp_path, monkeypatch):
+    from test_audit import lookup_client
+
+    from advisor.audit.account_reader import Options, RegionData, _read_history
+
+    path = _write(tmp_path / "trail.jsonl", ct.jsonl(records()))
+    options = Options(START - 30 * DAY, START + 30 * DAY)
+    options.lookup_interval = 0
+    options.cloudtrail = str(path)
+    options.progress = progress.Progress(FakeTTY(), "ecs-advisor audit", clock=Clock())
+    _read_history(lambda service: None, RegionData(ct.ACCOUNT, ct.REGION), options)
+    assert (options.progress.files, options.progress.bytes) == (1, path.stat().st_size)
+    assert options.progress.records == 6
+    options.cloudtrail = "lookup"
+    client = lookup_client(records())
+    _read_history(lambda service: client, RegionData(ct.ACCOUNT, ct.REGION), options)
+    assert options.progress.records == 6 + 4  # LookupEvents asked for the ECS calls only

@@ -108,6 +108,11 @@ def markdown(result: Any) -> str:
         lines.append("")
         lines += [f"- :no_entry: `{e}`" for e in result.errors]
         lines.append("")
+    from advisor.report.text import nothing_read
+
+    if not result.findings and nothing_read(result):
+        lines.append("No history read: nothing to judge.")
+        return "\n".join(lines) + "\n"
     if not result.findings:
         checked = f"{result.files_checked} file(s)"
         if result.errors:

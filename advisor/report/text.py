@@ -146,12 +146,20 @@ def cost_table(costs: list[dict]) -> str:
     )
 
 
+def nothing_read(result: Result) -> bool:
+    """``history`` that read no record and no event: it may never say "no problems"."""
+    history = result.history
+    return history is not None and not (history["records"] or history["eventbridge_events"])
+
+
 def summary_line(result: Result) -> str:
     checked = _plural(result.files_checked, "file")
     unreadable = len({e.path for e in result.errors})
     tail = f"; {_plural(unreadable, 'input')} could not be checked" if unreadable else ""
     if getattr(result, "baselined", 0):
         tail += f"; {_plural(result.baselined, 'finding')} in the baseline not shown"
+    if not result.findings and nothing_read(result):
+        return f"No history read: nothing to judge{tail}."
     if not result.findings:
         return f"No problems found in {checked}{tail}."
     counts = {s: 0 for s in (ERROR, WARNING, INFO)}

@@ -88,7 +88,7 @@ class ReadStats:
         self._high = iso(until)[:19] if until else "9999"
         self.in_window = since is None and until is None
         self.empty_named: list[str] = []  # named files that held no record and no event
-        self.progress: Any = None  # a advisor.progress.Progress, on a terminal
+        self.progress: Any = None  # an advisor.progress.Progress, on a terminal
 
     def add_times(self, text: str) -> None:
         # Compact trail files: split on the key (C speed); anything else: a regular expression.
