@@ -183,6 +183,16 @@ def test_each_form_is_read(cli, tmp_path, form):
     }
 
 
+def test_trail_files_count_every_record_ecs_or_not(cli, tmp_path):
+    noise = [ct.other_record(START + n * timedelta(minutes=7)) for n in range(40)]
+    ct.write_trail(tmp_path / "bucket", [*records(), *noise], per_file=10)
+    code, report, _ = run(cli, tmp_path / "bucket")
+    assert code == 1 and stops_found(report) == [3]
+    # 46 records in 8 files (by day and hour), 4 without an ECS record: counted, never parsed
+    assert report["summary"]["files_checked"] == 8
+    assert read_summary(report) == {"records": 46, "ecs_records": 4, "eventbridge_events": 0}
+
+
 def test_one_eventbridge_event_a_file(cli, tmp_path):
     folder = tmp_path / "eventbridge"
     folder.mkdir()

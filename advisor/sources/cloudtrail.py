@@ -114,8 +114,9 @@ class ReadStats:
         return bool(self.records or self.task_changes)
 
 
-def _records_fast(text: str) -> Iterator[tuple[int, dict]] | None:
-    """(index, record) for the ECS records of a compact trail file, or None to parse it whole."""
+def _records_fast(text: str) -> tuple[int, list[tuple[int, dict]]] | None:
+    """How many records a compact trail file holds, and (index, record) for its ECS records;
+    or None to parse it whole."""
     parts = text.split(_RECORD_START)
     if len(parts) < 2 or not parts[0].lstrip().startswith("{"):
         return None
@@ -134,7 +135,7 @@ def _records_fast(text: str) -> Iterator[tuple[int, dict]] | None:
         except ValueError:
             return None  # not laid out as expected: parse the whole file instead
         found.append((index - 1, record))
-    return iter(found)
+    return last, found
 
 
 def count_records(text: str) -> int:
@@ -156,18 +157,24 @@ def events_in_text(
 ) -> Iterator[Event]:
     """The ECS events of one file's text; ``stats`` counts its records (ECS or not)."""
     stats = stats if stats is not None else ReadStats()
-    stats.records += count_records(text)
-    if not any(marker in text for marker in _MARKERS):
-        return
+    ecs = any(marker in text for marker in _MARKERS)
     stripped = text.lstrip()
-    if stripped.startswith("{") and '"Records"' in stripped[:200]:
+    if stripped.startswith("{") and '"Records"' in stripped[:200]:  # a trail file
+        # Trail files hold records as objects, never as strings: one count (or split) will do.
+        if not ecs:
+            stats.records += text.count(_RECORD_START) or count_records(text)
+            return
         fast = _records_fast(text)
         if fast is not None:
-            for index, record in fast:
+            stats.records += fast[0]
+            for index, record in fast[1]:
                 event = _record(record, path, 1, f"/Records/{index}", rules, stats)
                 if event:
                     yield event
             return
+    stats.records += count_records(text)
+    if not ecs:
+        return
     try:
         document = json.loads(text)
     except ValueError:
