@@ -108,7 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
         "history", help="find services and jobs stopped by hand in CloudTrail, and price the fix"
     )
     history.add_argument(
-        "paths", nargs="+", metavar="PATH", help="CloudTrail / EventBridge files or folders"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="CloudTrail, EventBridge or CloudWatch Logs exports: files or folders",
     )
     history.add_argument("--since", help="ISO date/time, or a span back from now: 30d, 12h")
     history.add_argument("--until", help="ISO date/time, or a span back from now")

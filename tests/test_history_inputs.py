@@ -449,3 +449,19 @@ def test_audit_progress_counts_files_and_lookup_records(tmp_path, monkeypatch):
     client = lookup_client(records())
     _read_history(lambda service: client, RegionData(ct.ACCOUNT, ct.REGION), options)
     assert options.progress.records == 6 + 4  # LookupEvents asked for the ECS calls only
+
+
+def test_the_history_line_reads_well():
+    from advisor.report.text import history_line
+
+    many = {"records": 1204, "ecs_records": 87, "eventbridge_events": 1}
+    window = {"start": "2026-10-01T00:02:11Z", "end": "2026-10-31T23:58:40Z"}
+    assert history_line({**many, "window": window}) == (
+        "History read: 1,204 CloudTrail records (87 ECS), 1 EventBridge task state change, "
+        "2026-10-01T00:02:11Z to 2026-10-31T23:58:40Z."
+    )
+    one = {"records": 1, "ecs_records": 0, "eventbridge_events": 0}
+    assert history_line({**one, "window": {"start": "2026-10-01T00:00:00Z", "end": None}}) == (
+        "History read: 1 CloudTrail record (0 ECS), 0 EventBridge task state changes, "
+        "from 2026-10-01T00:00:00Z on."
+    )

@@ -61,19 +61,15 @@ def _findings(result: Result, stream: TextIO, colour: bool) -> None:
 def history_line(history: dict[str, Any]) -> str:
     """What ``history`` read, so that "no problems" is never said of records it did not see."""
     start, end = history["window"]["start"], history["window"]["end"]
-    span = (
-        f", {start} to {end}"
-        if start and end
-        else f", from {start} on"
-        if start
-        else f", up to {end}"
-        if end
-        else ""
-    )
+    if start and end:
+        span = f", {start} to {end}"
+    else:
+        span = f", from {start} on" if start else f", up to {end}" if end else ""
+    records, changes = history["records"], history["eventbridge_events"]
     return (
-        f"History read: {_plural(history['records'], 'CloudTrail record')} "
-        f"({history['ecs_records']} ECS), "
-        f"{_plural(history['eventbridge_events'], 'EventBridge task state change')}{span}."
+        f"History read: {records:,} CloudTrail record{'' if records == 1 else 's'} "
+        f"({history['ecs_records']:,} ECS), {changes:,} EventBridge task state "
+        f"change{'' if changes == 1 else 's'}{span}."
     )
 
 
