@@ -193,6 +193,22 @@ def test_trail_files_count_every_record_ecs_or_not(cli, tmp_path):
     assert read_summary(report) == {"records": 46, "ecs_records": 4, "eventbridge_events": 0}
 
 
+def test_firehose_objects_without_an_extension_are_found_in_folders(cli, tmp_path):
+    # Firehose names its objects <stream>-<version>-<date and time>-<uuid>, without a suffix.
+    folder = tmp_path / "2026" / "10" / "01" / "02"
+    folder.mkdir(parents=True)
+    name = "cwl-to-s3-1-2026-10-01-02-15-42-5d3c1a0e-7b8f-4c2e-9a61-0f4b2d8e6c13"
+    (folder / name).write_bytes(FORMS["firehose gzip members"](records()))
+    (folder / "NOTES").write_text("not a delivery\n")  # found, not claimed: not read
+    code, report, err = run(cli, tmp_path)
+    assert (code, err) == (1, "")
+    assert stops_found(report) == [3] and report["summary"]["files_checked"] == 1
+    # lint reads no extensionless file it finds
+    (folder / "taskdef").write_text(json.dumps({"family": "web", "containerDefinitions": []}))
+    code, out, _ = cli("lint", str(tmp_path))
+    assert (code, out) == (0, "No problems found in 0 files.\n")
+
+
 def test_one_eventbridge_event_a_file(cli, tmp_path):
     folder = tmp_path / "eventbridge"
     folder.mkdir()
@@ -409,6 +425,12 @@ def test_history_shows_progress_on_a_terminal_and_clears_it(cli, tmp_path, monke
     terminal.seek(0)
     assert cli("history", "--quiet", str(path))[0] == 1
     assert "reading CloudTrail" not in terminal.getvalue()
+    assert cli("history", "--format", "json", str(path))[0] == 1  # stdout is not a terminal
+    assert "reading CloudTrail" not in terminal.getvalue()
+    assert cli("history", "--format", "json", "--output", "out.json", str(path))[0] == 1
+    assert "reading CloudTrail" in terminal.getvalue()  # the JSON goes to a file
+    terminal.truncate(0)
+    terminal.seek(0)
     monkeypatch.setenv("CI", "true")
     assert cli("history", str(path))[0] == 1
     assert "reading CloudTrail" not in terminal.getvalue()
