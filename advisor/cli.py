@@ -108,7 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
         "history", help="find services and jobs stopped by hand in CloudTrail, and price the fix"
     )
     history.add_argument(
-        "paths", nargs="+", metavar="PATH", help="CloudTrail / EventBridge files or folders"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="CloudTrail, EventBridge or CloudWatch Logs exports: files or folders",
     )
     history.add_argument("--since", help="ISO date/time, or a span back from now: 30d, 12h")
     history.add_argument("--until", help="ISO date/time, or a span back from now")
@@ -127,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--human-role", action="append", default=[], metavar="GLOB")
     history.add_argument("--min-service-stops", type=int, metavar="N", help="default 3")
     history.add_argument("--min-job-stops", type=int, metavar="N", help="default 2")
+    history.add_argument("--quiet", action="store_true", help="no progress on standard error")
 
     audit = commands.add_parser("audit", help="audit a live AWS account, read-only")
     audit.add_argument("--profile", help="AWS profile")
@@ -156,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--ignore", action="append", metavar="RULES")
     audit.add_argument("--fail-on", choices=FAIL_ON_CHOICES)
     audit.add_argument("--config", metavar="FILE")
+    audit.add_argument("--quiet", action="store_true", help="no progress on standard error")
 
     cost = commands.add_parser(
         "cost", help="price a Fargate task: a usage, or always-on service against a job"
@@ -336,7 +341,14 @@ def run_history(args: argparse.Namespace) -> int:
             settings.job_duration = parse_duration(args.job_duration)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
-    result = run_history(args.paths, settings, args.task_definitions, args.services)
+    from advisor import progress
+
+    shown = progress.start("reading CloudTrail", args.quiet, args.format, args.output)
+    try:
+        result = run_history(args.paths, settings, args.task_definitions, args.services, shown)
+    finally:
+        if shown is not None:
+            shown.close()
     return _report(args, result, settings)
 
 
@@ -386,7 +398,14 @@ def run_audit(args: argparse.Namespace) -> int:
     options.actor_rules = ActorRules(settings.automation_roles, settings.human_roles)
     options.min_service_stops = settings.min_service_stops
     options.read_work_logs = settings.job_duration is None
-    result = audit(args, settings, options)
+    from advisor import progress
+
+    options.progress = progress.start("ecs-advisor audit", args.quiet, args.format, args.output)
+    try:
+        result = audit(args, settings, options)
+    finally:
+        if options.progress is not None:
+            options.progress.close()
     for error in result.audit_errors:
         where = " ".join(v for v in (error.get("account"), error.get("region")) if v)
         print(

@@ -37,6 +37,8 @@ class Result:
         self.unknown: list[str] = []
         self.scope: dict[str, Any] | None = None
         self.estimate: dict[str, Any] | None = None  # ``ecs-advisor cost``: the priced usage
+        # ``history``: records read (CloudTrail, ECS among them, EventBridge) and their window.
+        self.history: dict[str, Any] | None = None
 
     def exit_code(self, fail_threshold: int | None) -> int:
         if self.errors:
@@ -62,6 +64,7 @@ class ReadContext:
         self.task_definitions: dict[str, tuple[str, dict]] = {}
         # --services for history: (account, region, cluster, name) -> desired count
         self.known_desired: dict[tuple, int] = {}
+        self.progress: Any = None  # history on a terminal: an advisor.progress.Progress
 
     def display(self, path: str) -> str:
         return self.stdin_name if path == "-" else path

@@ -624,16 +624,27 @@ def test_a_task_definitions_file_without_one_is_an_error(cli, tmp_path, content,
     assert [e["path"] for e in report["errors"]] == [str(tmp_path / "td.json")]
 
 
-def test_a_named_file_that_holds_no_records_is_an_error(cli, tmp_path):
+def test_a_run_that_reads_no_records_is_an_error(cli, tmp_path):
+    (tmp_path / "td.json").write_text(json.dumps(good_taskdef()))
+    code, out, err = cli("history", str(tmp_path / "td.json"))
+    assert code == 2
+    assert err == f"ecs-advisor: error: no CloudTrail records in {tmp_path / 'td.json'}\n"
+    assert out == (
+        "History read: 0 CloudTrail records (0 ECS), 0 EventBridge task state changes.\n"
+        "No history read: nothing to judge; 1 input could not be checked.\n"
+    )
+
+
+def test_a_named_file_without_records_is_a_note_when_others_hold_records(cli, tmp_path):
     (tmp_path / "td.json").write_text(json.dumps(good_taskdef()))
     (tmp_path / "other.jsonl").write_text(
         json.dumps({"eventVersion": "1.08", "eventSource": "s3.amazonaws.com"}) + "\n"
     )
     code, out, err = cli("history", str(tmp_path / "td.json"), str(tmp_path / "other.jsonl"))
-    assert code == 2
-    assert f"{tmp_path / 'td.json'}: not CloudTrail or EventBridge records" in err
+    assert code == 0
+    assert f"note: {tmp_path / 'td.json'}: no CloudTrail records or EventBridge events" in err
     assert "other.jsonl" not in err  # records of other services are read, and quiet
-    assert "in 1 file" in out
+    assert "in 1 file" in out and "History read: 1 CloudTrail record (0 ECS)" in out
 
 
 def test_unknown_size_is_said_not_guessed(cli, tmp_path):

@@ -197,6 +197,13 @@ def test_history(inputs, run, snapshot, fmt):
     assert run("history", "--format", fmt, *HISTORY_ARGS) == snapshot
 
 
+@pytest.mark.parametrize("fmt", ("text", "json"))
+def test_history_of_task_definitions(inputs, run, snapshot, fmt):
+    """Task definitions hold no CloudTrail record: an error of the run, never "no problems"."""
+    inputs("history")
+    assert run("history", "--format", fmt, "report-taskdef.json", "etl-taskdef.json") == snapshot
+
+
 # --- rules and explain --------------------------------------------------------------------------
 
 

@@ -7,7 +7,6 @@ for that source and the rest is still read. Nothing here judges; the audit comma
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import time
 import zlib
@@ -19,7 +18,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 from advisor.audit.work_logs import read_work_seconds
 from advisor.history.actors import ActorRules
 from advisor.history.events import INTERESTING_CALLS, Event, from_cloudtrail, from_eventbridge
-from advisor.sources.cloudtrail import event_files, events_in_text, read_events
+from advisor.sources.cloudtrail import (
+    ReadStats,
+    decode,
+    event_files,
+    events_in_text,
+    read_events,
+)
 
 
 class _NoTrail(Exception):
@@ -91,6 +96,7 @@ class Options:
         # services stopped by hand this often, and not when --job-duration already says.
         self.min_service_stops = 3
         self.read_work_logs = True
+        self.progress: Any = None  # an advisor.progress.Progress on a terminal, shared by threads
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -184,9 +190,11 @@ def _read_history(client: Callable[[str], Any], data: RegionData, options: Optio
         else:
             errors: list = []
             files = event_files([source], errors)
+            stats = ReadStats()
+            stats.progress = options.progress
             data.events.extend(
                 e
-                for e in read_events(files, options.actor_rules, errors)
+                for e in read_events(files, options.actor_rules, errors, stats)
                 if e.account in ("", data.account) and e.region in ("", data.region)
             )
             for error in errors:
@@ -255,6 +263,8 @@ def _lookup_name(cloudtrail: Any, data: RegionData, options: Options, name: str)
         if token:
             arguments["NextToken"] = token
         page = cloudtrail.lookup_events(**arguments)
+        if options.progress is not None:
+            options.progress.add(records=len(page.get("Events", [])))
         for index, wrapper in enumerate(page.get("Events", [])):
             raw = wrapper.get("CloudTrailEvent")
             if isinstance(raw, str):
@@ -305,10 +315,11 @@ def _trail_object(
     name = f"s3://{bucket}/{key}"
     try:
         body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
-        if body[:2] == b"\x1f\x8b":
-            body = gzip.decompress(body)
         problems: list = []
-        events = list(events_in_text(body.decode("utf-8-sig"), name, options.actor_rules, problems))
+        stats = ReadStats()
+        events = list(events_in_text(decode(body), name, options.actor_rules, problems, stats))
+        if options.progress is not None:
+            options.progress.add(files=1, size=len(body), records=stats.records)
     except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
         problems, events = [describe_error(exc)], []
     for problem in problems:

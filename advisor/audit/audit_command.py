@@ -3,7 +3,6 @@ with money, for one account or many, region by region in a bounded pool of threa
 
 from __future__ import annotations
 
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -68,11 +67,6 @@ def _regions(args: Any, session: Any) -> list[str]:
     return [region]
 
 
-def _progress(message: str) -> None:
-    if sys.stderr.isatty():
-        print(f"ecs-advisor audit: {message}", file=sys.stderr, flush=True)
-
-
 def _open_account(role_arn: str | None, base: Any, region: str) -> tuple[Any, str]:
     """The session for one account (assuming its role if asked), and the account's id."""
     session = aws_session.assumed_session(base, role_arn, region) if role_arn else base
@@ -81,7 +75,8 @@ def _open_account(role_arn: str | None, base: Any, region: str) -> tuple[Any, st
 
 
 def _read(session: Any, account: str, region: str, options: Options) -> RegionData:
-    _progress(f"reading {account} {region}")
+    if options.progress is not None:
+        options.progress.stage(f"ecs-advisor audit: reading {account} {region}")
     return read_region(
         lambda service: aws_session.client(session, service, region), account, region, options
     )

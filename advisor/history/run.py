@@ -8,6 +8,7 @@ from typing import Any
 
 from advisor.config import Settings
 from advisor.engine import ReadContext, Result, judge, read
+from advisor.history.timefmt import iso
 from advisor.model import Finding, InputError, Resource, Service, TaskDefinition
 
 
@@ -67,16 +68,36 @@ def _read_side_files(
     return [r for r in found if isinstance(r, kind)], errors
 
 
+class NoRecords(InputError):
+    """The run read no CloudTrail record and no EventBridge event from anything it was given:
+    its silence would read as a clean account, so it is an input error of the whole run."""
+
+    def __init__(self, paths: list[str]) -> None:
+        where = ", ".join(paths)
+        super().__init__(where, f"no CloudTrail records in {where}")
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _nothing_read(settings: Settings) -> dict[str, Any]:
+    since, until = settings.since, settings.until
+    window = {"start": iso(since) if since else None, "end": iso(until) if until else None}
+    return {"records": 0, "ecs_records": 0, "eventbridge_events": 0, "window": window}
+
+
 def run_history(
     paths: list[str],
     settings: Settings,
     task_definition_paths: list[str] | None = None,
     service_paths: list[str] | None = None,
+    progress: Any = None,
 ) -> Result:
     from advisor.enrich import Pricing, price_history
 
     result = Result()
     context = ReadContext(settings, result)
+    context.progress = progress
     if task_definition_paths:  # read for their sizes: their errors count, nothing else
         found, errors = _read_side_files(
             task_definition_paths,
@@ -92,6 +113,10 @@ def run_history(
         result.errors.extend(errors)
         context.known_desired = _known_desired(found)
     judge(result, read(paths, "history", context), settings)
+    if result.history is None:  # no file the CloudTrail source could take
+        result.history = _nothing_read(settings)
+    if not (result.history["records"] or result.history["eventbridge_events"]):
+        result.errors.append(NoRecords(paths))
     price_history(result.findings, Pricing(job_duration=settings.job_duration))
     result.findings.sort(key=Finding.sort_key)
     return result

@@ -99,11 +99,20 @@ def markdown(result: Any) -> str:
     for f in result.findings:
         counts[f.severity] += 1
     lines = ["## ecs-advisor", ""]
+    if result.history is not None:
+        from advisor.report.text import history_line
+
+        lines += [history_line(result.history), ""]
     if result.errors:
         lines.append(f"**{len(result.errors)} input(s) could not be checked** (exit code 2):")
         lines.append("")
         lines += [f"- :no_entry: `{e}`" for e in result.errors]
         lines.append("")
+    from advisor.report.text import nothing_read
+
+    if not result.findings and nothing_read(result):
+        lines.append("No history read: nothing to judge.")
+        return "\n".join(lines) + "\n"
     if not result.findings:
         checked = f"{result.files_checked} file(s)"
         if result.errors:
@@ -129,4 +138,5 @@ def sarif(result: Any) -> str:
     from advisor.report.sarif import document
 
     failures = [str(e) for e in result.errors] + unread(result)
-    return json.dumps(document(result.findings, failures), indent=2) + "\n"
+    properties = {"history": result.history} if result.history is not None else None
+    return json.dumps(document(result.findings, failures, properties), indent=2) + "\n"

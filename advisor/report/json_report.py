@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 from advisor import __version__
 from advisor.engine import Result
@@ -25,18 +26,20 @@ def render(result: Result) -> str:
     by_severity = {"error": 0, "warning": 0, "info": 0}
     for f in result.findings:
         by_severity[f.severity] += 1
+    totals: dict[str, Any] = {
+        "files_checked": result.files_checked,
+        "findings": len(result.findings),
+        "by_severity": by_severity,
+        "baselined": getattr(result, "baselined", 0),
+        **(result.history or {}),  # history: what was read, and its window
+    }
     document = {
         "tool": {"name": "ecs-advisor", "version": __version__},
         "findings": [f.to_dict() for f in result.findings],
         "errors": [e.to_dict() for e in result.errors],
         "notes": result.notes,
         **({"costs": result.costs} if result.costs else {}),
-        "summary": {
-            "files_checked": result.files_checked,
-            "findings": len(result.findings),
-            "by_severity": by_severity,
-            "baselined": getattr(result, "baselined", 0),
-        },
+        "summary": totals,
     }
     return json.dumps(document, indent=2, default=json_default) + "\n"
 

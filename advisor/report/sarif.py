@@ -10,10 +10,15 @@ from rules import ALL_RULES
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def document(findings: list[Any], failures: list[str] | None = None) -> dict[str, Any]:
+def document(
+    findings: list[Any],
+    failures: list[str] | None = None,
+    properties: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The SARIF log; ``failures`` (inputs or sources that could not be read) become tool
     execution notifications of an invocation that did not succeed, so code scanning never
-    takes an unread input for a clean one."""
+    takes an unread input for a clean one. ``properties`` go on the run (history: what it
+    read)."""
     rules = [
         {
             "id": rule.code,
@@ -45,21 +50,22 @@ def document(findings: list[Any], failures: list[str] | None = None) -> dict[str
         }
         for f in findings
     ]
-    return {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "ecs-advisor", "version": __version__, "rules": rules}},
+        "results": results,
+        "invocations": [
             {
-                "tool": {"driver": {"name": "ecs-advisor", "version": __version__, "rules": rules}},
-                "results": results,
-                "invocations": [
-                    {
-                        "executionSuccessful": not failures,
-                        "toolExecutionNotifications": [
-                            {"level": "error", "message": {"text": text}} for text in failures or []
-                        ],
-                    }
+                "executionSuccessful": not failures,
+                "toolExecutionNotifications": [
+                    {"level": "error", "message": {"text": text}} for text in failures or []
                 ],
             }
         ],
+    }
+    if properties:
+        run["properties"] = properties
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [run],
     }

@@ -53,7 +53,24 @@ def _findings(result: Result, stream: TextIO, colour: bool) -> None:
             stream.write(_evidence_lines(f.evidence, f.cost))
     if result.costs:
         stream.write(cost_table(result.costs))
+    if result.history is not None:
+        stream.write(history_line(result.history) + "\n")
     stream.write(summary_line(result) + "\n")
+
+
+def history_line(history: dict[str, Any]) -> str:
+    """What ``history`` read, so that "no problems" is never said of records it did not see."""
+    start, end = history["window"]["start"], history["window"]["end"]
+    if start and end:
+        span = f", {start} to {end}"
+    else:
+        span = f", from {start} on" if start else f", up to {end}" if end else ""
+    records, changes = history["records"], history["eventbridge_events"]
+    return (
+        f"History read: {records:,} CloudTrail record{'' if records == 1 else 's'} "
+        f"({history['ecs_records']:,} ECS), {changes:,} EventBridge task state "
+        f"change{'' if changes == 1 else 's'}{span}."
+    )
 
 
 def _evidence_lines(evidence: dict[str, Any], cost: dict[str, Any] | None) -> str:
@@ -125,12 +142,20 @@ def cost_table(costs: list[dict]) -> str:
     )
 
 
+def nothing_read(result: Result) -> bool:
+    """``history`` that read no record and no event: it may never say "no problems"."""
+    history = result.history
+    return history is not None and not (history["records"] or history["eventbridge_events"])
+
+
 def summary_line(result: Result) -> str:
     checked = _plural(result.files_checked, "file")
     unreadable = len({e.path for e in result.errors})
     tail = f"; {_plural(unreadable, 'input')} could not be checked" if unreadable else ""
     if getattr(result, "baselined", 0):
         tail += f"; {_plural(result.baselined, 'finding')} in the baseline not shown"
+    if not result.findings and nothing_read(result):
+        return f"No history read: nothing to judge{tail}."
     if not result.findings:
         return f"No problems found in {checked}{tail}."
     counts = {s: 0 for s in (ERROR, WARNING, INFO)}

@@ -49,6 +49,22 @@ def _by_suffix(name: str, sources: list[SourceEntry]) -> SourceEntry | None:
     return next((s for s in sources if s.suffixes and name.endswith(s.suffixes)), None)
 
 
+def _for_found(path: str, name: str, sources: list[SourceEntry]) -> SourceEntry | None:
+    """The source for a file found in a folder: by suffix; without an extension, by magic."""
+    found = _by_suffix(name, sources)
+    if found is not None or "." in name:
+        return found
+    with_magic = [s for s in sources if s.magic]
+    if not with_magic:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            first = handle.read(2)
+    except OSError:
+        return None
+    return next((s for s in with_magic if first.startswith(s.magic)), None)
+
+
 def _for_named(path: str, sources: list[SourceEntry], stdin_source: str | None) -> SourceEntry:
     """The source for a file a person named: by suffix, then by its #! line, else the first."""
     if path == "-":
@@ -149,7 +165,7 @@ def _walk(
                 continue
             if is_dir:
                 subfolders.append((path, entry_relative, below))
-            elif is_file and (source := _by_suffix(entry.name, sources)) is not None:
+            elif is_file and (source := _for_found(path, entry.name, sources)) is not None:
                 # No FIFOs, no dead links. Only a link can make one file reachable twice.
                 key = (
                     os.path.realpath(path) if entry.is_symlink() else os.path.join(real, entry.name)

@@ -25,7 +25,7 @@ from advisor.model import InputError, Resource
 class SourceEntry:
     """A registered source: its name, module, the roles it serves, and what it recognizes."""
 
-    __slots__ = ("module", "name", "roles", "shebang", "skip_folders", "suffixes")
+    __slots__ = ("magic", "module", "name", "roles", "shebang", "skip_folders", "suffixes")
 
     def __init__(
         self,
@@ -35,6 +35,7 @@ class SourceEntry:
         suffixes: tuple[str, ...] = (),
         shebang: bytes | None = None,
         skip_folders: tuple[str, ...] = (),
+        magic: tuple[bytes, ...] = (),
     ) -> None:
         self.name = name
         self.module = module
@@ -42,6 +43,9 @@ class SourceEntry:
         self.suffixes = suffixes  # files found in folders are offered by suffix
         self.shebang = shebang  # ... and a named extensionless file by its #! line
         self.skip_folders = skip_folders  # folders that never hold its inputs
+        # ... and a file without an extension found in a folder by its first bytes (Firehose
+        # names its S3 objects without one)
+        self.magic = magic
 
     def load(self) -> ModuleType:
         # The import statement's machinery rather than importlib.import_module: only it is timed
@@ -63,6 +67,7 @@ SOURCES: tuple[SourceEntry, ...] = (
         ("history",),
         (".json", ".json.gz", ".gz", ".jsonl", ".ndjson", ".jsonl.gz"),
         skip_folders=("CloudTrail-Digest",),
+        magic=(b"\x1f\x8b", b"{"),  # gzip (CloudWatch Logs payloads), or JSON
     ),
     SourceEntry("live", "advisor.audit.live_source", ("live",)),
 )
