@@ -7,7 +7,12 @@ import textwrap
 
 from rules import ALL_RULES, Rule
 
-KIND_NAMES = {"task-definition": "task definitions", "service": "services"}
+KIND_NAMES = {
+    "task-definition": "task definitions",
+    "service": "services",
+    "cluster": "clusters",
+    "run-task": "RunTask requests",
+}
 
 
 def render_catalogue(fmt: str) -> str:
