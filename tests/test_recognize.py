@@ -308,3 +308,23 @@ def test_request_key_lists_match_the_api_model():
         "clusterName",
         "tags",
     }
+
+
+def test_fix_asks_a_run_task_file_for_managed_tags(cli, tmp_path):
+    (tmp_path / "run-task.json").write_text(RUN_TASK)
+    assert cli("lint", "--fix", "run-task.json")[0] == 0
+    fixed = (tmp_path / "run-task.json").read_text()
+    assert fixed.startswith(
+        '{\n    "enableECSManagedTags": true,\n    "propagateTags": "TASK_DEFINITION",\n'
+        '    "cluster": "batch",\n'
+    )
+    assert fixed.endswith(RUN_TASK.split("{", 1)[1])  # every other line as it was
+    assert cli("lint", "--fix", "run-task.json") == (0, "No problems found in 1 file.\n", "")
+
+
+def test_fix_leaves_a_run_task_file_that_turns_managed_tags_off(cli, tmp_path):
+    text = RUN_TASK.replace('"count": 1,', '"count": 1,\n    "enableECSManagedTags": false,')
+    (tmp_path / "run-task.json").write_text(text)
+    assert cli("lint", "--fix", "--diff", "run-task.json") == (0, "", "")  # nothing to change
+    code, out, _err = cli("lint", "run-task.json")
+    assert (code, out.count("ECS603")) == (0, 1)

@@ -28,6 +28,7 @@ from advisor.model import (
     Cluster,
     ContainerDefinitionList,
     Document,
+    Edit,
     Resource,
     RunTaskRequest,
     Service,
@@ -105,6 +106,26 @@ CLUSTER_KEYS = frozenset(
 )
 # The key that says what a document is, for the typo check.
 _IDENTIFYING = ("containerDefinitions", "serviceName", "clusterName")
+
+
+class RunTaskFile(RunTaskRequest):
+    """A ``run-task --cli-input-json`` file: a RunTask request a person keeps, and can fix."""
+
+    __slots__ = ()
+    document: Document
+
+    def managed_tags_edit(self) -> Edit | None:
+        """One insertion after the opening brace: ``enableECSManagedTags: true`` and, where the
+        file does not set it, ``propagateTags: TASK_DEFINITION`` (what the Python fix adds)."""
+        if "enableECSManagedTags" in self.data:  # false on purpose, or a template's: a person's
+            return None
+        tags = self.document.insert_member(self.pointer, "enableECSManagedTags", True)
+        if tags is None or "propagateTags" in self.data:
+            return tags
+        propagate = self.document.insert_member(self.pointer, "propagateTags", "TASK_DEFINITION")
+        if propagate is None:
+            return tags
+        return Edit(tags.start, tags.end, tags.content + propagate.content)
 
 
 def is_task_definition(data: object, key: str = "containerDefinitions") -> TypeGuard[dict]:
@@ -271,5 +292,5 @@ def resources_in(document: Document, stem: str = "") -> list[Resource]:
     if kind == "service":
         return [_with(Service(document, "", data, "ServiceDocument"), {"serviceName"}, stem)]
     if kind == "run-task":
-        return [RunTaskRequest(document, "", data, "RunTaskRequest")]
+        return [RunTaskFile(document, "", data, "RunTaskRequest")]
     return []
