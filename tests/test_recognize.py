@@ -328,3 +328,9 @@ def test_fix_leaves_a_run_task_file_that_turns_managed_tags_off(cli, tmp_path):
     assert cli("lint", "--fix", "--diff", "run-task.json") == (0, "", "")  # nothing to change
     code, out, _err = cli("lint", "run-task.json")
     assert (code, out.count("ECS603")) == (0, 1)
+
+
+def test_cloudformation_style_properties_are_another_format_not_a_typo(cli, tmp_path):
+    properties = {"Family": "web", "ContainerDefinitions": [{"Name": "web", "Image": "nginx"}]}
+    (tmp_path / "properties.json").write_text(json.dumps(properties))
+    assert cli("lint", ".") == (0, "No problems found in 0 files.\n", "")

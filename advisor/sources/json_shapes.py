@@ -219,7 +219,13 @@ def _with(resource: Resource, outside: set[str], name_hint: str = "") -> Resourc
 
 def _misspelt_resource(document: Document, data: dict, stem: str) -> list[Resource]:
     """A document meant as a task definition, service or cluster whose identifying key is
-    misspelt: the resource it was meant to be, without that key (unknown-field names it)."""
+    misspelt: the resource it was meant to be, without that key (unknown-field names it).
+
+    Keys that all start upper-case are another format's (CloudFormation's properties), not a
+    typo: reading them as ECS API input would report every key.
+    """
+    if len(data) > 1 and all(isinstance(k, str) and k[:1].isupper() for k in data):
+        return []
     for key in _IDENTIFYING:
         typo = _misspelt(data, key)
         if typo is None:
