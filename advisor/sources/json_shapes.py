@@ -104,7 +104,7 @@ CLUSTER_KEYS = frozenset(
         "serviceConnectDefaults",
     }
 )
-# The key that says what a document is, for the typo check.
+# The keys that say what a document is, for the typo check.
 _IDENTIFYING = ("containerDefinitions", "serviceName", "clusterName")
 
 
@@ -128,10 +128,10 @@ class RunTaskFile(RunTaskRequest):
         return Edit(tags.start, tags.end, tags.content + propagate.content)
 
 
-def is_task_definition(data: object, key: str = "containerDefinitions") -> TypeGuard[dict]:
+def is_task_definition(data: object) -> TypeGuard[dict]:
     return (
         isinstance(data, dict)
-        and isinstance(data.get(key), list)
+        and isinstance(data.get("containerDefinitions"), list)
         and "AWSEBDockerrunVersion" not in data  # Elastic Beanstalk's own format
     )
 
@@ -162,7 +162,7 @@ def is_cluster(data: object, name_key: str = "clusterName") -> TypeGuard[dict]:
 
 
 def _request_kind(data: dict, stem: str) -> str | None:
-    """ "service" or "run-task" for a request without a name, None for anything else.
+    """What a request without a name is: ``"service"``, ``"run-task"``, or None (neither).
 
     A create-service input without ``serviceName`` needs ``taskDefinition`` and one more
     request key; ecspresso's service definition has neither name nor task definition (both are
@@ -175,11 +175,17 @@ def _request_kind(data: dict, stem: str) -> str | None:
         return None
     service_only = len(SERVICE_ONLY_KEYS.intersection(data))
     run_only = len(RUN_TASK_ONLY_KEYS.intersection(data))
-    shared = SHARED_REQUEST_KEYS.intersection(data) - {"cluster", "tags", "clientToken"}
+    # Fields that say something about the request (a cluster, tags or a token do not).
+    shared = SHARED_REQUEST_KEYS.intersection(data) - {
+        "cluster",
+        "tags",
+        "clientToken",
+        "taskDefinition",
+    }
     task_definition = data.get("taskDefinition")
     if task_definition is not None and not isinstance(task_definition, dict):
-        if not (service_only or run_only or len(shared) > 1):
-            return None  # taskDefinition and a cluster say too little
+        if not (service_only or run_only or shared):
+            return None  # a task definition and a cluster say too little
         if run_only != service_only:
             return "run-task" if run_only > service_only else "service"
         name = stem.lower()
