@@ -213,21 +213,39 @@ def test_create_cluster_input_is_checked_against_the_api_model(linter):
     assert "did you mean 'settings'" in findings[1].message
 
 
-def test_describe_clusters_output_is_linted_from_the_command_line(cli, tmp_path):
-    shutil.copy(RECOGNIZE / "aws-docs" / "describe-clusters.json", tmp_path)
-    code, out, err = cli("lint", "describe-clusters.json")
+def test_a_cluster_file_gets_container_insights_disabled_from_the_command_line(cli, tmp_path):
+    shutil.copy(RECOGNIZE / "aws-docs" / "create-cluster-output.json", tmp_path / "cluster.json")
+    code, out, err = cli("lint", "cluster.json")
     assert (code, err) == (0, "")  # info: below the default --fail-on warning
     assert out.splitlines()[0] == (
-        "describe-clusters.json:3:9: ECS809 cluster tutorial does not turn Container Insights on "
-        "(no containerInsights setting: the account default applies) [container-insights-disabled]"
+        "cluster.json:18:17: ECS809 cluster tutorial turns Container Insights off "
+        '(containerInsights "disabled") [container-insights-disabled]'
     )
-    assert cli("lint", "--fail-on", "info", "describe-clusters.json")[0] == 1
+    assert cli("lint", "--fail-on", "info", "cluster.json")[0] == 1
 
 
 def test_create_cluster_output_is_a_cluster_without_output_only_findings():
     result = _lint(RECOGNIZE / "aws-docs" / "create-cluster-output.json")
     assert [(r.pointer, r.wrapped) for r in result.resources] == [("/cluster", True)]
     assert _found(result) == [(18, 17, "ECS809")]
+
+
+def test_describe_clusters_output_without_settings_says_nothing_of_container_insights():
+    """describe-clusters lists settings only with --include SETTINGS: an empty list is unknown."""
+    result = _lint(RECOGNIZE / "aws-docs" / "describe-clusters.json")
+    assert [(r.kind, r.pointer, r.label) for r in result.resources] == [
+        (Kind.CLUSTER, "/clusters/0", "tutorial")
+    ]
+    assert result.findings == []
+
+
+def test_describe_clusters_output_with_insights_off_is_reported(linter):
+    data = json.loads((RECOGNIZE / "aws-docs" / "describe-clusters.json").read_text())
+    data["clusters"][0]["settings"] = [{"name": "containerInsights", "value": "disabled"}]
+    findings = linter.findings(data, "clusters.json")
+    assert [(f.code, f.location.pointer) for f in findings] == [
+        ("ECS809", "/clusters/0/settings/0/value")
+    ]
 
 
 def test_a_json_with_a_cluster_name_and_nothing_of_a_cluster_is_not_ours(cli, tmp_path):
@@ -259,6 +277,15 @@ def test_a_misspelt_service_name_is_one_unknown_field_and_names_the_service(lint
         "unknown field 'servicename' in the document; did you mean 'serviceName'?"
     ]
     assert {f.resource for f in findings} == {"my-cluster/web"}
+
+
+def test_a_misspelt_container_list_inside_ecspressos_wrapper_is_recognized(linter):
+    inner = json.loads((RECOGNIZE / "ecspresso" / "ecs-task-def-daemon.json").read_text())
+    inner["containerDefinition"] = inner.pop("containerDefinitions")
+    findings = linter.findings({"taskDefinition": inner, "tags": []}, "ecs-task-def.json")
+    assert [(f.code, f.location.pointer) for f in findings if f.code < "ECS2"] == [
+        ("ECS101", "/taskDefinition/containerDefinition")
+    ]
 
 
 def test_a_misspelt_cluster_name_is_recognized(linter):

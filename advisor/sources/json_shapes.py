@@ -217,6 +217,12 @@ def _misspelt(data: dict, key: str) -> str | None:
     return None
 
 
+def _misspelt_containers(data: dict) -> bool:
+    """Whether the container definitions are there under a misspelt key."""
+    typo = _misspelt(data, "containerDefinitions")
+    return typo is not None and isinstance(data[typo], list | dict)
+
+
 def _with(resource: Resource, outside: set[str], name_hint: str = "") -> Resource:
     resource.outside = frozenset(outside)
     resource.name_hint = name_hint
@@ -236,7 +242,7 @@ def _misspelt_resource(document: Document, data: dict, stem: str) -> list[Resour
         typo = _misspelt(data, key)
         if typo is None:
             continue
-        if key == "containerDefinitions" and isinstance(data[typo], list | dict):
+        if key == "containerDefinitions" and _misspelt_containers(data):
             return [_with(TaskDefinition(document, "", data, "TaskDefinitionDocument"), {key})]
         name = text_of(data[typo]) or stem  # the name it gives, under the misspelt key
         if key == "serviceName" and is_service(data, typo):
@@ -279,10 +285,14 @@ def resources_in(document: Document, stem: str = "") -> list[Resource]:
     if is_task_definition(data):
         return [TaskDefinition(document, "", data, "TaskDefinitionDocument", wrapped=False)]
     inner = data.get("taskDefinition")
-    if is_task_definition(inner):  # describe output, or ecspresso's input with tags beside it
-        # Request fields allowed too: ecspresso registers the inner object, tags and all.
+    # describe output, or ecspresso's input with tags beside it; request fields are allowed
+    # inside too, as ecspresso registers the inner object, tags and all.
+    if is_task_definition(inner):
         wrapped = TaskDefinition(document, "/taskDefinition", inner, "TaskDefinitionDocument", True)
         return [wrapped]
+    if isinstance(inner, dict) and _misspelt_containers(inner):
+        wrapped = TaskDefinition(document, "/taskDefinition", inner, "TaskDefinitionDocument", True)
+        return [_with(wrapped, {"containerDefinitions"})]
     found: list[Resource] = _listed(document, data, "services", is_service, Service)
     found = found or _listed(document, data, "clusters", is_cluster, Cluster)
     if found:
