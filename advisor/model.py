@@ -184,7 +184,16 @@ class Resource:
     as ``Unknown``); the typed properties of each kind read it.
     """
 
-    __slots__ = ("_schema_errors", "data", "definition", "document", "pointer", "wrapped")
+    __slots__ = (
+        "_schema_errors",
+        "data",
+        "definition",
+        "document",
+        "name_hint",
+        "outside",
+        "pointer",
+        "wrapped",
+    )
 
     kind: Kind
 
@@ -201,6 +210,11 @@ class Resource:
         self.data = data
         self.definition = definition  # the $defs entry it is validated against ("": none)
         self.wrapped = wrapped  # inside a describe-* response rather than a bare request
+        # Required top-level fields the document need not hold: given elsewhere (create-service's
+        # --service-name, ecspresso's configuration) or present under a misspelt key that
+        # unknown-field reports (one finding for a typo, not a second for the missing field).
+        self.outside: frozenset[str] = frozenset()
+        self.name_hint = ""  # what to call it when its data names it not (the file's name)
         self._schema_errors: list | None = None
 
     def at(self, *parts: str | int) -> str:
@@ -214,9 +228,14 @@ class Resource:
             if not self.definition or self.document.from_api:
                 self._schema_errors = []
             else:
-                from advisor.schema.validate import shared_validator
+                from advisor.schema.validate import REQUIRED, shared_validator
 
-                self._schema_errors = shared_validator().validate(self.data, self.definition)
+                errors = shared_validator().validate(self.data, self.definition)
+                self._schema_errors = [
+                    e
+                    for e in errors
+                    if not (e.kind == REQUIRED and len(e.path) == 1 and e.path[0] in self.outside)
+                ]
         return self._schema_errors
 
     @property
@@ -304,7 +323,7 @@ class Service(Resource):
         name = text_of(self.data.get("serviceName"))
         if name is None:
             arn = self.data.get("serviceArn")
-            name = arn.rsplit("/", 1)[-1] if isinstance(arn, str) else "(no name)"
+            name = arn.rsplit("/", 1)[-1] if isinstance(arn, str) else self.name_hint or "(no name)"
         cluster = text_of(self.data.get("cluster")) or text_of(self.data.get("clusterArn"))
         if cluster:
             return f"{cluster.rsplit('/', 1)[-1]}/{name}"
@@ -317,7 +336,11 @@ class Cluster(Resource):
 
     @property
     def label(self) -> str:
-        return text_of(self.data.get("clusterName")) or "(no name)"
+        name = text_of(self.data.get("clusterName"))
+        if name is None:
+            arn = self.data.get("clusterArn")
+            name = arn.rsplit("/", 1)[-1] if isinstance(arn, str) else self.name_hint or "(no name)"
+        return name
 
 
 class RunTaskRequest(Resource):

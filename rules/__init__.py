@@ -39,7 +39,11 @@ from rules.security import (
     WindowsAdminUser,
     WritableRootFilesystem,
 )
-from rules.services import ServiceTagsNotPropagated, ServiceWithoutManagedTags
+from rules.services import (
+    LaunchTypeWithCapacityProvider,
+    ServiceTagsNotPropagated,
+    ServiceWithoutManagedTags,
+)
 from rules.tagging import ResourceWithoutTags
 
 ALL_RULES: list[Rule] = sorted(
@@ -63,6 +67,7 @@ ALL_RULES: list[Rule] = sorted(
             SecretInEnvironment,
             ServiceWithoutManagedTags,
             ServiceTagsNotPropagated,
+            LaunchTypeWithCapacityProvider,
             ServiceStoppedManually,
             JobStoppedByHand,
             RunTaskWithoutManagedTags,

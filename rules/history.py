@@ -218,7 +218,7 @@ class JobStoppedByHand(Rule["JobHistory"]):
 
 
 class RunTaskWithoutManagedTags(Rule[RunTaskRequest]):
-    fix_safety = 'Safe in Python code: lint --fix adds enableECSManagedTags=True, propagateTags="TASK_DEFINITION" to the run_task call with libcst, keeping layout and comments; calls with **kwargs, an explicit enableECSManagedTags=False, or a comment after the last argument are left for a person. History cannot be fixed.'
+    fix_safety = 'Safe in Python code: lint --fix adds enableECSManagedTags=True, propagateTags="TASK_DEFINITION" to the run_task call with libcst, keeping layout and comments; calls with **kwargs, an explicit enableECSManagedTags=False, or a comment after the last argument are left for a person. Safe in a run-task --cli-input-json file: the same two members, inserted after its opening brace (propagateTags only where the file does not set it); a file that sets enableECSManagedTags to false is left for a person. History cannot be fixed.'
     code = "ECS603"
     name = "run-task-without-managed-tags"
     severity = INFO

@@ -8,7 +8,16 @@ from advisor.model import ERROR, WARNING, Kind, Resource
 from advisor.schema.validate import INVALID, REQUIRED, UNKNOWN
 from rules.base import Hit, Rule, RuleOptions
 
-_BOTH = (Kind.TASK_DEFINITION, Kind.SERVICE)
+# Every kind a file can hold; resources without a schema definition (CDK code, CloudTrail
+# records) have no schema errors to report.
+_DOCUMENTS = (Kind.TASK_DEFINITION, Kind.SERVICE, Kind.CLUSTER, Kind.RUN_TASK)
+# The API a bare file of each kind is input to, for messages.
+_API = {
+    Kind.TASK_DEFINITION: "register-task-definition",
+    Kind.SERVICE: "create-service",
+    Kind.CLUSTER: "create-cluster",
+    Kind.RUN_TASK: "run-task",
+}
 
 
 class _SchemaRule(Rule[Resource]):
@@ -29,7 +38,7 @@ class UnknownField(_SchemaRule):
     code = "ECS101"
     name = "unknown-field"
     severity = ERROR
-    applies_to = _BOTH
+    applies_to = _DOCUMENTS
     kind = UNKNOWN
     summary = "A key that the ECS API does not know (usually a typo or a key at the wrong level)."
     rationale = (
@@ -57,7 +66,7 @@ class InvalidFieldValue(_SchemaRule):
     code = "ECS102"
     name = "invalid-field-value"
     severity = ERROR
-    applies_to = _BOTH
+    applies_to = _DOCUMENTS
     kind = INVALID
     summary = "A value of the wrong type, outside its range, or not one of the allowed values."
     rationale = (
@@ -85,7 +94,7 @@ class MissingRequiredField(_SchemaRule):
     code = "ECS103"
     name = "missing-required-field"
     severity = ERROR
-    applies_to = _BOTH
+    applies_to = _DOCUMENTS
     kind = REQUIRED
     summary = "A field the ECS API requires is absent (e.g. `family`, a container's `image`)."
     rationale = (
@@ -108,7 +117,7 @@ class OutputOnlyField(Rule[Resource]):
     code = "ECS104"
     name = "output-only-field"
     severity = WARNING
-    applies_to = _BOTH
+    applies_to = _DOCUMENTS
     summary = "A file meant for registration carries fields that only describe output has."
     rationale = (
         "Console exports and `describe-task-definition` dumps include `taskDefinitionArn`, "
@@ -141,14 +150,10 @@ class OutputOnlyField(Rule[Resource]):
         if present:
             fields = ", ".join(present)
             noun = "field" if len(present) == 1 else "fields"
-            api = (
-                "register-task-definition"
-                if resource.kind == Kind.TASK_DEFINITION
-                else "create-service"
-            )
             yield Hit(
                 resource.at(present[0]),
-                f"describe-only {noun} {fields} in a file for {api}, which rejects them",
+                f"describe-only {noun} {fields} in a file for {_API[resource.kind]}, which "
+                "rejects them",
             )
 
 
@@ -156,7 +161,7 @@ class DuplicateKey(Rule[Resource]):
     code = "ECS105"
     name = "duplicate-key"
     severity = WARNING
-    applies_to = _BOTH
+    applies_to = _DOCUMENTS
     summary = "A key appears twice in one object; JSON tools silently keep only the last value."
     rationale = (
         "The AWS CLI, boto3 and most JSON parsers keep the last of two equal keys without a word, "

@@ -631,7 +631,8 @@ class ContainerInsightsDisabled(Rule[Cluster]):
         "diagnosed from scratch. It is info for two reasons: it costs money (CloudWatch metrics "
         "and performance log events, per task), which a cost advisor should not push into a gate, "
         "and a create-cluster request without the setting takes the account's `containerInsights` "
-        "default, which this file cannot show."
+        "default, which this file cannot show. describe-clusters output without the setting is "
+        "not reported: it lists a cluster's settings only when asked (`--include SETTINGS`)."
     )
     example = _CLUSTER.format(insights="disabled")
     fixed = _CLUSTER.format(insights="enabled")
@@ -663,6 +664,8 @@ class ContainerInsightsDisabled(Rule[Cluster]):
                 f"cluster {resource.label} turns Container Insights off "
                 f"(containerInsights {json.dumps(value)})",
             )
+            return
+        if resource.wrapped:  # describe-clusters lists settings only with --include SETTINGS
             return
         yield Hit(
             resource.pointer,

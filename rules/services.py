@@ -1,11 +1,12 @@
-"""Service configuration: tags that let you see what a service costs."""
+"""Service and RunTask configuration: tags that let you see what a service costs, and where
+its tasks run."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
 
-from advisor.model import WARNING, Document, Fix, Kind, Service
+from advisor.model import ERROR, WARNING, Document, Fix, Kind, Resource, Service
 from advisor.values import is_unknown
 from rules.base import Hit, Rule, RuleOptions
 
@@ -104,3 +105,58 @@ class ServiceTagsNotPropagated(Rule[Service]):
                 resource.at("propagateTags"),
                 f"service {resource.label} sets propagateTags to NONE; its tasks carry no cost tags",
             )
+
+
+_BOTH_SET = """{
+  "cluster": "production",
+  "serviceName": "web",
+  "taskDefinition": "web:42",
+  "desiredCount": 2,
+  "launchType": "FARGATE",
+  "capacityProviderStrategy": [
+    {"capacityProvider": "FARGATE_SPOT", "weight": 3},
+    {"capacityProvider": "FARGATE", "base": 1, "weight": 1}
+  ],
+  "enableECSManagedTags": true,
+  "propagateTags": "SERVICE"
+}"""
+
+
+class LaunchTypeWithCapacityProvider(Rule[Resource]):
+    code = "ECS503"
+    name = "launch-type-with-capacity-provider"
+    severity = ERROR
+    applies_to = (Kind.SERVICE, Kind.RUN_TASK)
+    summary = (
+        "A service or RunTask request that sets both `launchType` and `capacityProviderStrategy`."
+    )
+    rationale = (
+        "The two are alternatives: a launch type places every task on one kind of capacity, a "
+        "capacity provider strategy spreads tasks over providers (Fargate Spot, an Auto Scaling "
+        "group). CreateService, UpdateService and RunTask reject a request with both "
+        '("Specifying both a launch type and capacity provider strategy is not supported"), so '
+        "the deployment fails. It usually happens when someone adds Fargate Spot to a file that "
+        "still says `launchType: FARGATE`. An empty strategy list, or a value a template fills "
+        "in, is not reported."
+    )
+    example = _BOTH_SET
+    fixed = _BOTH_SET.replace('  "launchType": "FARGATE",\n', "")
+    fix = (
+        "Delete `launchType` to use the capacity provider strategy (`FARGATE` and `FARGATE_SPOT` "
+        "are providers too), or delete `capacityProviderStrategy` to place every task with the "
+        "launch type."
+    )
+
+    def check(self, resource: Resource, options: RuleOptions) -> Iterator[Hit]:
+        launch_type = resource.data.get("launchType")
+        strategy = resource.data.get("capacityProviderStrategy")
+        if not isinstance(launch_type, str) or not launch_type:
+            return  # unset, empty (a CLI skeleton), or only known once a template is rendered
+        if not isinstance(strategy, list) or not strategy:
+            return
+        what = "service" if resource.kind is Kind.SERVICE else "RunTask request for"
+        yield Hit(
+            resource.at("launchType"),
+            f"{what} {resource.label} sets both launchType and capacityProviderStrategy, "
+            "which AWS rejects; keep one",
+        )

@@ -57,9 +57,9 @@ class ResourceWithoutTags(Rule[Resource]):
         "tags say whose it is and which budget pays. A service with `propagateTags: SERVICE` "
         "and no tags propagates nothing, so its tasks reach the bill with the managed tags "
         "alone. It is judged only where the file can tell: a request (create-service, "
-        "create-cluster input) without `tags` sends none, while describe-* "
-        "output without `tags` was read without `--include TAGS`, and CDK applies tags through "
-        "`Tags.of()`, which the source cannot see; both are never judged. It is info because "
+        "create-cluster input) without `tags` sends none, and the audit reads services with their "
+        "tags. describe-* output in a file may have been read without `--include TAGS`, and CDK "
+        "applies tags through `Tags.of()`, which the source cannot see: neither is judged. It is info because "
         "many teams tag through their deployment tool instead (CloudFormation stack tags, "
         "Terraform `default_tags`), which no single file shows. Task definitions (Security Hub "
         "ECS.15) are not judged: their tags reach the bill only through a service or RunTask "
@@ -76,8 +76,10 @@ class ResourceWithoutTags(Rule[Resource]):
 
     def check(self, resource: Resource, options: RuleOptions) -> Iterator[Hit]:
         data = resource.data
-        if "tags" not in data and resource.wrapped:
-            return  # describe-* output read without tags, or CDK's Tags.of(): not known
+        if resource.wrapped and not resource.document.from_api:
+            # describe-* output in a file may have been read without --include TAGS, and CDK
+            # tags through Tags.of(): not known. The audit asks for tags, so live data says.
+            return
         tags = own_tags(data.get("tags", []))
         if tags is None or tags:
             return

@@ -41,8 +41,6 @@ HISTORY_KINDS = {"service-history", "job-history", "run-task"}
 
 def _names(rule, text: str, folder) -> list[str]:
     """Judge a documented example the way a user would: lint JSON, or history for records."""
-    if set(rule.applies_to) == {"cluster"}:
-        return _cluster_names(text)
     if set(rule.applies_to) <= HISTORY_KINDS:  # a rule that also judges files: linted
         from advisor.config import Settings
         from advisor.history.run import run_history
@@ -54,27 +52,6 @@ def _names(rule, text: str, folder) -> list[str]:
         return [f.name for f in result.findings]
     name = "example.py" if "python-code" in rule.applies_to else "example.json"
     return [f.name for f in folder_linter(folder).findings(text, name=name)]
-
-
-def _cluster_names(text: str) -> list[str]:
-    """A create-cluster example judged as the Cluster it describes.
-
-    TEMPORARY: the JSON source does not recognize create-cluster input yet (the cluster and
-    run-task recognition being added on the wip-recognize branch). Until that merges, the
-    cluster's resource is built here from the parsed example, placeholders marked Unknown as
-    the source would, and judged by the engine. Once the source recognizes clusters, delete
-    this function and its branch in ``_names`` so cluster examples are linted like the others.
-    """
-    from advisor.config import Settings
-    from advisor.engine import check_resources, settings_rules
-    from advisor.model import Cluster, Document
-    from advisor.values import mark_unknowns
-
-    document = Document("example.json", text, mark_unknowns(json.loads(text)))
-    cluster = Cluster(document, "", document.data)
-    settings = Settings()
-    found = check_resources([cluster], settings_rules(settings), settings.rule_options())
-    return [f.name for f in found]
 
 
 def folder_linter(folder):

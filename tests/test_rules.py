@@ -590,3 +590,44 @@ def test_lookalikes_from_other_tools_are_not_ecs(linter, document):
 def test_empty_container_list_is_rejected(linter):
     finding = only(linter.findings(good_taskdef(containerDefinitions=[])), "invalid-field-value")
     assert "containerDefinitions needs at least 1 item" in finding.message
+
+
+# --- launch-type-with-capacity-provider ---------------------------------------------------------
+
+SPOT = [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]
+
+
+def test_a_service_with_a_launch_type_and_a_strategy_is_rejected_at_the_launch_type(linter):
+    findings = linter.findings(good_service(capacityProviderStrategy=SPOT), name="svc.json")
+    finding = only(findings, "launch-type-with-capacity-provider")
+    assert (finding.severity, finding.location.pointer) == ("error", "/launchType")
+    assert finding.message == (
+        "service prod/web sets both launchType and capacityProviderStrategy, which AWS rejects; "
+        "keep one"
+    )
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"capacityProviderStrategy": SPOT, "launchType": None},  # the strategy alone
+        {"capacityProviderStrategy": []},  # an empty list, as describe output and skeletons have
+        {"capacityProviderStrategy": SPOT, "launchType": ""},  # a CLI skeleton's empty value
+        {"capacityProviderStrategy": SPOT, "launchType": "${LAUNCH_TYPE}"},  # set by a template
+        {"capacityProviderStrategy": "${STRATEGY}"},
+    ],
+)
+def test_one_of_the_two_or_a_value_not_known_yet_is_fine(linter, overrides):
+    document = {k: v for k, v in good_service(**overrides).items() if v is not None}
+    assert "launch-type-with-capacity-provider" not in linter.codes(document, name="svc.json")
+
+
+def test_a_boto3_run_task_with_both_is_rejected(linter):
+    code = (
+        "import boto3\n\necs = boto3.client('ecs')\n\n\ndef export():\n"
+        "    ecs.run_task(\n        taskDefinition='export',\n        launchType='FARGATE',\n"
+        "        capacityProviderStrategy=[{'capacityProvider': 'FARGATE_SPOT'}],\n"
+        "        enableECSManagedTags=True,\n    )\n"
+    )
+    finding = only(linter.findings(code, name="jobs.py"), "launch-type-with-capacity-provider")
+    assert (finding.location.line, finding.resource) == (9, "export")

@@ -26,6 +26,9 @@ ROOT_SHAPES = (
     "Service",
     "DescribeServicesResponse",
     "CreateServiceResponse",
+    "RunTaskRequest",
+    "CreateClusterRequest",
+    "Cluster",
 )
 
 # Requirements the ECS API enforces on the server side but the model does not declare:
@@ -39,6 +42,7 @@ SERVER_SIDE_MIN_ITEMS = {("RegisterTaskDefinitionRequest", "containerDefinitions
 DOCUMENT_SHAPES = {
     "TaskDefinitionDocument": ("RegisterTaskDefinitionRequest", "TaskDefinition"),
     "ServiceDocument": ("CreateServiceRequest", "Service"),
+    "ClusterDocument": ("CreateClusterRequest", "Cluster"),
 }
 
 

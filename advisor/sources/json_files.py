@@ -1,15 +1,10 @@
-"""Read JSON files and recognize, by content, the ECS resources inside them.
+"""Read JSON files; ``advisor.sources.json_shapes`` recognizes the ECS resources inside them.
 
-Recognized shapes:
-- ``register-task-definition`` input (``family`` + ``containerDefinitions``), console exports;
-- ``describe-task-definition`` output (``{"taskDefinition": {...}, "tags": [...]}``);
-- a bare list of container definitions (Terraform's ``container_definitions`` files);
-- ``create-service`` input (``serviceName`` plus service settings);
-- ``describe-services`` output (``{"services": [...]}``) and create/update-service output
-  (``{"service": {...}}``).
 Anything else is not ours. A file nobody named (found in a folder, or passed by pre-commit) that
 cannot be read or parsed is ours only if it looks like ECS configuration, so a pre-commit run over
-every JSON file in a repository never fails on a ``tsconfig.json`` with comments.
+every JSON file in a repository never fails on a ``tsconfig.json`` with comments. A file that
+ends before its document does is the exception for files named on the command line or by
+pre-commit: see ``parse``.
 """
 
 from __future__ import annotations
@@ -18,17 +13,11 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from typing import Any, TypeGuard
+from typing import Any
 
 from advisor.jsonpos import PositionIndex
-from advisor.model import (
-    ContainerDefinitionList,
-    Document,
-    InputError,
-    Resource,
-    Service,
-    TaskDefinition,
-)
+from advisor.model import Document, InputError, Resource
+from advisor.sources.json_shapes import resources_in
 from advisor.sources.registry import InputFailure, NotRecognized, read_files
 from advisor.values import mark_unknowns, might_hold_placeholders
 
@@ -38,25 +27,7 @@ _SERVICE_NAME = re.compile(r'"serviceName"\s*:')
 _TASK_DEFINITION = re.compile(r'"taskDefinition"\s*:')
 _NON_JSON_CONSTANT = re.compile(r"(?<![\w\"])(-?Infinity|NaN)(?![\w\"])")
 _TEMPLATE_START = ("${", "{{", "<%", "$$")
-
-# Keys of a create-service request that a service-name-bearing JSON from another tool is
-# unlikely to have two of (OpenTelemetry, Serverless and others use "serviceName" too).
-_SERVICE_KEYS = {
-    "desiredCount",
-    "launchType",
-    "capacityProviderStrategy",
-    "loadBalancers",
-    "networkConfiguration",
-    "deploymentConfiguration",
-    "deploymentController",
-    "schedulingStrategy",
-    "enableECSManagedTags",
-    "propagateTags",
-    "platformVersion",
-    "serviceRegistries",
-    "healthCheckGracePeriodSeconds",
-    "serviceConnectConfiguration",
-}
+_LITERALS = ("true", "false", "null")
 
 
 def looks_like_ecs(text: str) -> bool:
@@ -106,12 +77,17 @@ def _reject_constant(name: str) -> None:
     raise _NotJson(name)
 
 
-def parse(text: str, display: str, named: bool = False) -> tuple[object, bool]:
+def parse(
+    text: str, display: str, named: bool = False, listed: bool | None = None
+) -> tuple[object, bool]:
     """The parsed value and whether any object repeats a key.
 
-    Text that is not JSON is an error when it looks like ECS configuration, or when a person
-    named it and it ends before the document does (a truncated file, perhaps cut before the key
-    that would say what it is); other non-JSON (a tsconfig with comments) is not ours.
+    Text that is not JSON is an error when it looks like ECS configuration, or when it was
+    listed (named on the command line, or by pre-commit: ``listed``, which defaults to
+    ``named``) and ends before the document does: a truncated file, perhaps cut before the key
+    that would say what it is, is never a complete document of any kind, so even pre-commit's
+    list of every JSON file in a change may fail on it. Other non-JSON (a tsconfig or a VS Code
+    settings file with comments) is a format of its own that is not ours: passed over.
     """
     duplicates = _DuplicateKeys()
     try:
@@ -121,8 +97,7 @@ def parse(text: str, display: str, named: bool = False) -> tuple[object, bool]:
         error = InputError(display, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)
         if exc.msg == "Expecting value" and text.startswith(_TEMPLATE_START, exc.pos):
             error.message += " (an unquoted template placeholder? lint the rendered file)"
-        cut_short = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
-        if named and cut_short:
+        if (named if listed is None else listed) and _cut_short(text, exc):
             error.message += " (the file ends before the document does: truncated?)"
             raise InputFailure(error) from None
     except _NotJson as exc:
@@ -141,69 +116,31 @@ def parse(text: str, display: str, named: bool = False) -> tuple[object, bool]:
     raise NotRecognized(f"not ECS configuration (not JSON either: {detail} at line {error.line})")
 
 
-def _is_task_definition(data: object) -> TypeGuard[dict]:
-    return (
-        isinstance(data, dict)
-        and isinstance(data.get("containerDefinitions"), list)
-        and "AWSEBDockerrunVersion" not in data  # Elastic Beanstalk's own format
-    )
-
-
-def _is_container_list(data: object) -> TypeGuard[list]:
-    return (
-        isinstance(data, list)
-        and len(data) > 0
-        and all(isinstance(c, dict) and "name" in c and "image" in c for c in data)
-    )
-
-
-def _is_service(data: object) -> TypeGuard[dict]:
-    if not isinstance(data, dict):
-        return False
-    if isinstance(data.get("serviceArn"), str):
+def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:
+    """Whether parsing failed because the text ends (mid-string, mid-literal, or after a
+    comma or colon) rather than on something that is there."""
+    if exc.msg.startswith("Unterminated string"):
         return True
-    if not isinstance(data.get("serviceName"), str):
-        return False
-    return "taskDefinition" in data or len(_SERVICE_KEYS.intersection(data)) >= 2
+    rest = text[exc.pos :].rstrip()
+    if not rest:
+        return True
+    return exc.msg == "Expecting value" and any(w.startswith(rest) for w in (*_LITERALS, "-"))
 
 
-def resources_in(document: Document) -> list[Resource]:
-    """The task definitions and services a document holds (empty when it holds none).
-
-    A bare request is validated against the request shape plus the describe-only fields (which
-    output-only-field reports); a resource inside a describe response against the output shape.
-    """
-    data = document.data
-    if _is_container_list(data):
-        return [ContainerDefinitionList(document, "", data, "ContainerDefinitionList", True)]
-    if not isinstance(data, dict):
-        return []
-    if _is_task_definition(data):
-        return [TaskDefinition(document, "", data, "TaskDefinitionDocument", wrapped=False)]
-    inner = data.get("taskDefinition")
-    if _is_task_definition(inner):
-        return [TaskDefinition(document, "/taskDefinition", inner, "TaskDefinition", wrapped=True)]
-    services = data.get("services")
-    if isinstance(services, list) and any(_is_service(s) for s in services):
-        return [
-            Service(document, f"/services/{i}", s, "Service", wrapped=True)
-            for i, s in enumerate(services)
-            if isinstance(s, dict)
-        ]
-    inner = data.get("service")
-    if _is_service(inner):
-        return [Service(document, "/service", inner, "Service", wrapped=True)]
-    if _is_service(data):
-        return [Service(document, "", data, "ServiceDocument", wrapped=False)]
-    return []
+def _stem(display: str) -> str:
+    """A file's name without folders and suffix: the name of a request that gives none."""
+    name = display.replace("\\", "/").rsplit("/", 1)[-1]
+    return "" if name == "-" else name.removesuffix(".json")
 
 
-def load_text(text: str, display: str, named: bool = False) -> tuple[Document, list[Resource]]:
-    data, has_duplicates = parse(text, display, named)
+def load_text(
+    text: str, display: str, named: bool = False, listed: bool | None = None
+) -> tuple[Document, list[Resource]]:
+    data, has_duplicates = parse(text, display, named, listed)
     if might_hold_placeholders(text):  # values only known later become Unknown, once, here
         data = mark_unknowns(data)
     document = Document(display, text, data)
-    found = resources_in(document)
+    found = resources_in(document, _stem(display))
     if not found:
         raise NotRecognized
     if has_duplicates:  # only such files pay for a full position scan up front
@@ -211,8 +148,11 @@ def load_text(text: str, display: str, named: bool = False) -> tuple[Document, l
     return document, found
 
 
-def load(path: str, display: str, named: bool) -> tuple[Document, list[Resource]]:
-    """Read and recognize one file (``-``: standard input); ``named``: a person named it.
+def load(
+    path: str, display: str, named: bool, listed: bool | None = None
+) -> tuple[Document, list[Resource]]:
+    """Read and recognize one file (``-``: standard input); ``named``: a person named it;
+    ``listed``: a person or pre-commit named it (default: ``named``).
 
     Raises InputFailure for files to report as errors, NotRecognized for files to pass over.
     """
@@ -221,9 +161,14 @@ def load(path: str, display: str, named: bool) -> tuple[Document, list[Resource]
     else:
         with open(path, "rb") as handle:
             raw = handle.read()
-    return load_text(decode(raw, display, named), display, named)
+    return load_text(decode(raw, display, named), display, named, listed)
 
 
 def read(candidates: list[Any], context: Any) -> Iterator[Resource]:
     """The source's door (``advisor.sources.registry``): the resources of each file."""
-    return read_files(candidates, context, load)
+    listed = frozenset(c.path for c in candidates if c.explicit)  # by a person or pre-commit
+
+    def load_listed(path: str, display: str, named: bool) -> tuple[Document, list[Resource]]:
+        return load(path, display, named, path in listed)
+
+    return read_files(candidates, context, load_listed)

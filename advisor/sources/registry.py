@@ -76,7 +76,9 @@ SOURCES: tuple[SourceEntry, ...] = (
 class NotRecognized(Exception):
     """The file holds no ECS resource. ``reason`` says why, for the note on a named file."""
 
-    def __init__(self, reason: str = "not an ECS task definition or service configuration") -> None:
+    def __init__(
+        self, reason: str = "not an ECS task definition, service, cluster or RunTask request"
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
 
