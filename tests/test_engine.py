@@ -79,7 +79,7 @@ def test_every_kind_has_its_rules_in_one_place():
     # The API-model rules judge a run-task file (CloudTrail and Python requests have no schema).
     schema = {"ECS101", "ECS102", "ECS103", "ECS104", "ECS105"}
     assert {r.code for r in RULES_BY_KIND[Kind.RUN_TASK]} == {*schema, "ECS503", "ECS603", "ECS810"}
-    assert {r.code for r in RULES_BY_KIND[Kind.CLUSTER]} == {*schema, "ECS809"}
+    assert {r.code for r in RULES_BY_KIND[Kind.CLUSTER]} == {*schema, "ECS809", "ECS812"}
     assert {r.code for r in RULES_BY_KIND[Kind.SERVICE_HISTORY]} == {"ECS601"}
     assert all(rule in RULES_BY_KIND[kind] for rule in ALL_RULES for kind in rule.applies_to)
 
