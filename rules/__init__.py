@@ -19,6 +19,14 @@ from rules.logging import (
     AwslogsMissingStreamPrefix,
     MissingLogConfiguration,
 )
+from rules.registration import (
+    ContainerResourcesExceedTask,
+    DuplicateContainerName,
+    FargateUnsupportedParameter,
+    TaskDefinitionTooLarge,
+    UnknownContainerReference,
+    UnknownVolumeReference,
+)
 from rules.schema import (
     DuplicateKey,
     InvalidFieldValue,
@@ -58,6 +66,12 @@ ALL_RULES: list[Rule] = sorted(
             AwsvpcHostPortMismatch,
             MissingExecutionRole,
             NoEssentialContainer,
+            DuplicateContainerName,
+            UnknownContainerReference,
+            UnknownVolumeReference,
+            ContainerResourcesExceedTask,
+            FargateUnsupportedParameter,
+            TaskDefinitionTooLarge,
             MutableImageTag,
             SecretInEnvironment,
             ServiceWithoutManagedTags,

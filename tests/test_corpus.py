@@ -140,3 +140,14 @@ def test_every_file_from_elsewhere_has_its_source_and_licence():
     # tests/data/snapshots/ was written here, for the snapshot tests.
     copied = {p for p in copied if not p.startswith("snapshots/")}
     assert copied - ours == set(listed)
+
+
+def test_registration_rejects_only_the_dangling_depends_on(corpus_result):
+    """Of the mistakes AWS rejects at registration, the corpus holds one: 062's collector waits
+    for a `config` container the task does not have."""
+    rejected = {"ECS306", "ECS307", "ECS308", "ECS309", "ECS310", "ECS311"}
+    found = [f for f in corpus_result.findings if f.code in rejected]
+    assert [(f.location.path.rsplit("/", 1)[-1], f.location.pointer) for f in found] == [
+        ("062.json", "/containerDefinitions/1/dependsOn/0/containerName")
+    ]
+    assert "names container 'config'" in found[0].message
