@@ -34,6 +34,7 @@ from rules.schema import (
     OutputOnlyField,
     UnknownField,
 )
+from rules.secrets import SecretInCommand
 from rules.security import (
     ContainerInsightsDisabled,
     EfsTransitEncryptionDisabled,
@@ -74,6 +75,7 @@ ALL_RULES: list[Rule] = sorted(
             TaskDefinitionTooLarge,
             MutableImageTag,
             SecretInEnvironment,
+            SecretInCommand,
             ServiceWithoutManagedTags,
             ServiceTagsNotPropagated,
             ServiceStoppedManually,

@@ -350,3 +350,229 @@ def test_cost_reads_sizes_without_a_leading_zero(cli, tmp_path):
     code, out, err = cli("cost", "--cpu", ".25 vcpu", "--memory", ".5 gb", "--format", "json")
     assert code == 0, err
     assert json.loads(out)["size"]["cpu"] == 256
+
+
+# --- ECS403 secret-in-command -------------------------------------------------------------------
+
+
+def with_command(**fields) -> dict:
+    """A one-off migration task, as teams run them from CI with run-task."""
+    return good_taskdef(
+        family="db-migrate",
+        containerDefinitions=[
+            good_container(name="migrate", image="acme/shop-migrations:1.8.0", **fields)
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "pointer", "how"),
+    [
+        (
+            {"command": ["sh", "-c", "mysql -h db -u migrator -pW1nter-2024 shop < up.sql"]},
+            "/containerDefinitions/0/command/2",
+            "a -p password after a user flag",
+        ),
+        (
+            {"command": ["--db-password=W1nter-2024", "--verbose"]},
+            "/containerDefinitions/0/command/0",
+            "a --db-password=... option",
+        ),
+        (
+            {"entryPoint": ["/app/worker", "--api-key", "k-71c9e0d2b44a"]},
+            "/containerDefinitions/0/entryPoint/2",
+            "a --api-key option",
+        ),
+        (
+            {"command": ["psql", "postgresql://migrator:W1nter-2024@db:5432/shop", "-f", "up.sql"]},
+            "/containerDefinitions/0/command/1",
+            "a password in a URL",
+        ),
+        (
+            {"command": ["gh", "release", "list", "--repo", "ghp_" + "a1B2c3D4e5" * 4]},
+            "/containerDefinitions/0/command/4",
+            "a value shaped like a credential",
+        ),
+    ],
+)
+def test_credentials_on_the_command_line(linter, fields, pointer, how):
+    finding = only(linter.findings(with_command(**fields)), "secret-in-command")
+    assert finding.location.pointer == pointer
+    assert finding.severity == "error"
+    field, index = pointer.split("/")[-2:]
+    assert finding.message == (
+        f"container 'migrate' {field}[{index}] passes a credential on the command line ({how}); "
+        "take it from secrets instead"
+    )
+    assert "W1nter" not in finding.message and "k-71c9" not in finding.message
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["sh", "-c", 'mysql -h db -u migrator -p"$DB_PASSWORD" shop < up.sql'],
+        ["sh", "-c", "mysql -h db -u migrator -p shop"],  # prompts
+        ["sh", "-c", "mysql -h db -u migrator --password shop"],  # prompts too
+        ["--db-password=${DB_PASSWORD}"],
+        ["--db-password", "$DB_PASSWORD"],
+        ["--db-password", "<password>"],
+        ["--password-file", "/run/secrets/db"],
+        ["--token-ttl", "3600"],
+        ["pg_dump", "-U", "migrator", "-p", "5432", "shop"],
+        ["psql", "postgresql://migrator@db:5432/shop"],
+        ["sh", "-c", "app --password $(cat /run/secrets/db)"],
+    ],
+)
+def test_references_prompts_and_placeholders_are_not_credentials(linter, command):
+    assert named(linter.findings(with_command(command=command)), "secret-in-command") == []
+
+
+def test_one_finding_an_item(linter):
+    line = "mysql -u a -pW1nter-2024 x && mysql -u b -pSpr1ng-2025 y"
+    findings = named(linter.findings(with_command(command=["sh", "-c", line])), "secret-in-command")
+    assert [f.location.pointer for f in findings] == ["/containerDefinitions/0/command/2"]
+
+
+def test_no_real_task_definition_passes_a_credential_on_its_command_line(linter):
+    for path in sorted(CORPUS.glob("*.json")):
+        text = path.read_text(encoding="utf-8-sig")
+        try:
+            json.loads(text)
+        except ValueError:
+            continue  # 006 and 054 are not JSON (test_corpus)
+        assert named(linter.findings(text, name=path.name), "secret-in-command") == [], path.name
+
+
+# --- ECS402 secret-in-environment: credentials by their shape -----------------------------------
+
+# Shaped like the real thing, made up here (none of them was ever a live credential).
+SHAPED = {
+    "slack webhook": "https://hooks.slack.com/services/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",
+    "teams webhook": (
+        "https://acme.webhook.office.com/webhookb2/0f3c2a1e-9b7d-4e55-a8f2-1c6d3e9b7a40"
+        "@72f988bf-86f1-41af-91ab-2d7cd011db47/IncomingWebhook/5a0e4f7c9d2b4e1f8a3c6b9d0e2f4a71/"
+        "8b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e"
+    ),
+    "appsync api key": "da2-5gk3l7qvnrfyxbmhz2pa4ewjui",
+    "github token": "ghp_" + "a1B2c3D4e5" * 4,
+    "github fine-grained token": "github_pat_11ABCDEFG0" + "x1Y2z3" * 10,
+    "aws access key id": "AKIA2OGYBAH6TQ3X7VNP",
+    "stripe live key": "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc",
+    "slack bot token": "xoxb-2048-113549-Jh2k4L6m8N0p",
+    "private key": "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7v",
+    "url with a password": "amqp://orders:Xq7-pLm2@rabbit.internal:5672/shop",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SHAPED))
+def test_credential_shapes_whatever_the_variable_is_called(linter, kind):
+    environment = [{"name": "NOTIFY_TARGET", "value": SHAPED[kind]}]
+    document = good_taskdef(containerDefinitions=[good_container(environment=environment)])
+    finding = only(linter.findings(document), "secret-in-environment")
+    assert finding.location.pointer == "/containerDefinitions/0/environment/0/value"
+    assert "its value has the shape of a credential" in finding.message
+    assert SHAPED[kind] not in finding.message
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",  # Slack's docs
+        "https://hooks.slack.com/services/${SLACK_PATH}",
+        "da2-xxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "https://hooks.slack.com/",
+        "https://acme.webhook.office.com/",
+        "amqp://rabbit.internal:5672/shop",
+        "da2-short",
+    ],
+)
+def test_samples_templates_and_bare_hosts_are_not_credentials(linter, value):
+    environment = [{"name": "NOTIFY_TARGET", "value": value}]
+    document = good_taskdef(containerDefinitions=[good_container(environment=environment)])
+    assert named(linter.findings(document), "secret-in-environment") == []
+
+
+# --- ECS401 mutable-image-tag: moving tags ------------------------------------------------------
+
+
+def image_task(image: str) -> dict:
+    return good_taskdef(containerDefinitions=[good_container(image=image)])
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable",
+        "ghcr.io/acme/api:main",
+        "acme/api:master",
+        "acme/api:develop",
+        "acme/api:dev",
+        "acme/api:release",
+        "acme/api:edge",
+        "acme/api:nightly",
+        "acme/api:current",
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:prod-latest",
+        "registry.example.com:5000/team/api:3.12-LATEST",
+    ],
+)
+def test_moving_tags(linter, image):
+    finding = only(linter.findings(image_task(image)), "mutable-image-tag")
+    tag = image.rsplit(":", 1)[1]
+    assert finding.message == f"container 'web' image {image!r} uses the moving tag :{tag}"
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "acme/api:2.14.1",
+        "acme/api:main-3f9c2e1",  # a branch and a commit: pinned by the commit
+        "acme/api:stable@sha256:" + "c" * 64,
+        "acme/api:latest-2024.10",  # starts with latest, ends with a version
+        "APP_IMAGE",  # a marker a deploy script replaces, not a reference
+    ],
+)
+def test_pinned_tags_and_markers_are_not_moving(linter, image):
+    assert named(linter.findings(image_task(image)), "mutable-image-tag") == []
+
+
+def test_an_upper_case_repository_is_still_an_image(linter):
+    finding = only(linter.findings(image_task("MyRepo/app:latest")), "mutable-image-tag")
+    assert (
+        finding.message == "container 'web' image 'MyRepo/app:latest' uses the mutable :latest tag"
+    )
+    untagged = only(linter.findings(image_task("Acme/App")), "mutable-image-tag")
+    assert "has no tag" in untagged.message
+
+
+def test_configured_mutable_tags(linter):
+    assert named(linter.findings(image_task("acme/api:prod")), "mutable-image-tag") == []
+    finding = only(
+        linter.findings(image_task("acme/api:prod"), mutable_tags=["qa", "prod"]),
+        "mutable-image-tag",
+    )
+    assert finding.message == "container 'web' image 'acme/api:prod' uses the moving tag :prod"
+
+
+def test_mutable_tags_from_pyproject(cli, tmp_path):
+    (tmp_path / "td.json").write_text(json.dumps(image_task("acme/api:qa")))
+    (tmp_path / "pyproject.toml").write_text('[tool.ecs-advisor]\nmutable-tags = ["qa"]\n')
+    code, out, _ = cli("lint", "td.json", "--format", "json")
+    assert code == 1
+    assert [f["name"] for f in json.loads(out)["findings"]] == ["mutable-image-tag"]
+
+
+@pytest.mark.parametrize(
+    ("setting", "problem"),
+    [
+        ('mutable-tags = ["qa:1"]', "mutable-tags holds 'qa:1', which is not an image tag"),
+        ("mutable-tags = [1]", "mutable-tags must be a list of strings"),
+        ('mutable-tag = ["qa"]', "unknown setting 'mutable-tag'; did you mean 'mutable-tags'?"),
+    ],
+)
+def test_bad_mutable_tags_setting_is_one_line_exit_2(cli, tmp_path, setting, problem):
+    (tmp_path / "td.json").write_text(json.dumps(image_task("acme/api:qa")))
+    (tmp_path / ".ecs-advisor.toml").write_text(setting + "\n")
+    code, out, err = cli("lint", "td.json")
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and problem in err
+    assert "Traceback" not in err
