@@ -204,8 +204,10 @@ class UnknownVolumeReference(Rule[TaskDefinition]):
 
     def check(self, resource: TaskDefinition, options: RuleOptions) -> Iterator[Hit]:
         volumes = resource.data.get("volumes")
+        if volumes is not None and not isinstance(volumes, list):
+            return  # a template's list, or a wrong type invalid-field-value reports
         declared: set[str] = set()
-        for volume in volumes if isinstance(volumes, list) else []:
+        for volume in volumes or []:
             if not isinstance(volume, dict):
                 continue
             name = volume.get("name")
@@ -417,7 +419,10 @@ class TaskDefinitionTooLarge(Rule[TaskDefinition]):
         "large environments and many containers are the usual causes."
     )
     example = _large_task(66_000)
-    fixed = _large_task(20_000)
+    # The fix the rule advises: the routes move to an environment file in S3.
+    fixed = _task(
+        app='\n      "environmentFiles": [{"value": "arn:aws:s3:::shop-config/routes.env", "type": "s3"}],'
+    )
     fix = (
         "Move large values out of the task definition: environment into `environmentFiles` (S3) "
         "or `secrets`, inline scripts into the image; split unrelated containers into their own "

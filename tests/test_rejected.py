@@ -150,6 +150,8 @@ def test_declared_or_templated_volumes_are_quiet(linter):
     assert named(linter.findings(declared), "unknown-volume-reference") == []
     templated = good_taskdef(containerDefinitions=[app], volumes=[{"name": "${VOLUME}"}])
     assert named(linter.findings(templated), "unknown-volume-reference") == []
+    whole = good_taskdef(containerDefinitions=[app], volumes="${jsonencode(var.volumes)}")
+    assert named(linter.findings(whole), "unknown-volume-reference") == []
 
 
 def test_real_efs_task_mounts_what_it_declares(linter):
