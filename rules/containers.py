@@ -155,7 +155,13 @@ def _name_words(name: str) -> list[str]:
     return [word.upper() for word in _WORD_SEPARATORS.split(spaced) if word]
 
 
+# The variables Security Hub's ECS.8 looks for: credentials by name, whatever their last word.
+_CREDENTIAL_VARIABLES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA"}
+
+
 def is_secret_name(name: str) -> bool:
+    if name.upper() in _CREDENTIAL_VARIABLES:
+        return True
     if not _MAYBE_SECRET.search(name):  # most names: one cheap search
         return False
     words = _name_words(name)
@@ -200,6 +206,7 @@ class SecretInEnvironment(Rule[TaskDefinition]):
     severity = ERROR
     applies_to = (Kind.TASK_DEFINITION,)
     summary = "A secret-looking environment variable (or log option) has a literal value in the task definition."
+    references = ("Security Hub ECS.8",)
     rationale = (
         "A task definition is not a secret store: its environment is readable by anyone with "
         "`ecs:DescribeTaskDefinition`, appears in the console, in CloudTrail, and in every copy "
@@ -208,7 +215,9 @@ class SecretInEnvironment(Rule[TaskDefinition]):
         "by values shaped like credentials: AWS access key ids, private keys, URLs with "
         "`user:password@`, Slack and Microsoft Teams webhook URLs (the secret is the path), "
         "AppSync API keys (`da2-...`), GitHub, Slack, Stripe and Google API tokens; samples "
-        "filled with one repeated character (`T00000000/B00000000/XXXXXXXX`) are not. Log driver options "
+        "filled with one repeated character (`T00000000/B00000000/XXXXXXXX`) are not. "
+        "`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `ECS_ENGINE_AUTH_DATA` count by name, "
+        "as Security Hub's ECS.8 counts them. Log driver options "
         "(a FireLens `apikey`) likewise. A number counts as it reads in JSON: `48151623` under "
         "`DB_PASSWORD` is a password in plain text (and AWS rejects the number besides). The "
         "finding names the variable and never its value."

@@ -168,7 +168,12 @@ class UnknownContainerReference(Rule[TaskDefinition]):
                         f"container {name!r} {field} names container {target!r}, which the "
                         f"task does not have (its containers: {known})",
                     )
-        routers = [c for _, c in resource.containers() if "firelensConfiguration" in c]
+        routers = [
+            c
+            for _, c in resource.containers()
+            if isinstance(c.get("firelensConfiguration"), dict)
+            or is_unknown(c.get("firelensConfiguration"))
+        ]
         if routers:
             return
         for index, container, name in container_hits(resource):

@@ -109,6 +109,16 @@ def test_awsfirelens_without_a_log_router(linter):
     assert "no container of the task has a firelensConfiguration" in finding.message
 
 
+def test_a_null_firelens_configuration_is_no_log_router(linter):
+    # Console exports write every absent field as null.
+    app = good_container(
+        firelensConfiguration=None,
+        logConfiguration={"logDriver": "awsfirelens", "options": {"Name": "cloudwatch"}},
+    )
+    document = good_taskdef(containerDefinitions=[app])
+    assert len(named(linter.findings(document), "unknown-container-reference")) == 1
+
+
 @pytest.mark.parametrize("name", ["005.json", "007.json", "008.json", "010.json"])
 def test_real_firelens_and_sidecar_tasks_resolve_every_reference(linter, name):
     text = (CORPUS / name).read_text(encoding="utf-8")
@@ -578,3 +588,27 @@ def test_bad_mutable_tags_setting_is_one_line_exit_2(cli, tmp_path, setting, pro
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and problem in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        (
+            "ECS_ENGINE_AUTH_DATA",
+            '{"https://index.docker.io/v1/":{"username":"ci","password":"pw1"}}',
+        ),
+        ("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLE"),
+        ("aws_access_key_id", "minio-admin"),
+    ],
+)
+def test_the_credential_variables_security_hub_checks(linter, name, value):
+    environment = [{"name": name, "value": value}]
+    document = good_taskdef(containerDefinitions=[good_container(environment=environment)])
+    finding = only(linter.findings(document), "secret-in-environment")
+    assert "its name says it is a secret" in finding.message
+
+
+def test_secret_in_environment_cites_security_hub_ecs_8():
+    from rules import find_rule
+
+    assert find_rule("secret-in-environment").references == ("Security Hub ECS.8",)
