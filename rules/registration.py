@@ -267,7 +267,8 @@ class ContainerResourcesExceedTask(Rule[TaskDefinition]):
         "is subtracted from the available memory resources ... Otherwise, the value of memory is "
         'used." So a hard limit above a smaller reservation is not counted; equal totals are '
         'allowed. Task sizes may be unit strings (`"1 vCPU"`, `"2 GB"`). Values a template '
-        "sets are not added up."
+        "sets are not added up; Windows task definitions for EC2 are left alone, since ECS "
+        "ignores task-level sizes for Windows containers there."
     )
     example = _task(cpu="512")
     fixed = _task()
@@ -277,6 +278,8 @@ class ContainerResourcesExceedTask(Rule[TaskDefinition]):
     )
 
     def check(self, resource: TaskDefinition, options: RuleOptions) -> Iterator[Hit]:
+        if resource.is_windows and not resource.is_fargate:
+            return  # ECS ignores task-level sizes for Windows containers on EC2
         containers = [(name, c) for _, c, name in container_hits(resource)]
         checks = (
             ("cpu", parse_cpu, _reserved_cpu, format_cpu, "CPU units", "cpu"),

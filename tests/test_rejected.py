@@ -225,6 +225,19 @@ def test_equal_totals_and_templated_values_are_quiet(linter):
     assert named(linter.findings(templated), "container-resources-exceed-task") == []
 
 
+def test_windows_on_ec2_is_left_alone(linter):
+    document = good_taskdef(
+        requiresCompatibilities=["EC2"],
+        runtimePlatform={"operatingSystemFamily": "WINDOWS_SERVER_2019_CORE"},
+        cpu="1024",
+        memory="2048",
+        containerDefinitions=[good_container(cpu=2048, memory=4096)],
+    )
+    assert named(linter.findings(document), "container-resources-exceed-task") == []
+    document["requiresCompatibilities"] = ["FARGATE"]
+    assert len(named(linter.findings(document), "container-resources-exceed-task")) == 2
+
+
 # --- ECS310 fargate-unsupported-parameter -------------------------------------------------------
 
 
