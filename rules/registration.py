@@ -313,7 +313,7 @@ def _fargate_container_problems(container: dict) -> Iterator[tuple[tuple[str | i
     for key in ("links", "dockerSecurityOptions"):
         value = container.get(key)
         if isinstance(value, list) and value:
-            yield (key,), f"{key}"
+            yield (key,), key
     linux = container.get("linuxParameters")
     if not isinstance(linux, dict):
         return
