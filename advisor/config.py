@@ -7,6 +7,7 @@ pyproject.toml without a ``[tool.ecs-advisor]`` table does not count.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,10 +30,15 @@ _KNOWN_KEYS = {
     "human-roles",
     "min-service-stops",
     "min-job-stops",
+    "mutable-tags",
     "extend-select",
     "extend-ignore",
     "per-file-ignores",
 }
+
+
+# Docker's tag grammar: what may follow the ':' of an image reference.
+_IMAGE_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 
 
 class ConfigError(Exception):
@@ -52,6 +58,7 @@ class Settings:
         self.human_roles: list[str] = []  # ... and that are people
         self.min_service_stops = 3
         self.min_job_stops = 2
+        self.mutable_tags: list[str] = []  # image tags that move, beyond the conventional ones
         self.extend_select: list[str] = []  # added to select (ruff's meaning)
         self.extend_ignore: list[str] = []  # added to ignore
         self.per_file_ignores: dict[str, list[str]] = {}  # glob -> selectors
@@ -64,7 +71,12 @@ class Settings:
 
     def rule_options(self) -> RuleOptions:
         """What the rules may read of the settings."""
-        return RuleOptions(self.min_service_stops, self.min_job_stops, self.job_duration)
+        return RuleOptions(
+            self.min_service_stops,
+            self.min_job_stops,
+            self.job_duration,
+            tuple(self.mutable_tags),
+        )
 
     def fail_threshold(self) -> int | None:
         """The lowest severity rank that fails the run, or None for never."""
@@ -185,6 +197,15 @@ def settings_from_table(path: Path, table: dict[str, Any]) -> Settings:
             }
         elif key in ("automation-roles", "human-roles"):
             setattr(settings, key.replace("-", "_"), _string_list(path, key, value))
+        elif key == "mutable-tags":
+            tags = _string_list(path, key, value)
+            bad = [tag for tag in tags if not _IMAGE_TAG.fullmatch(tag)]
+            if bad:
+                raise ConfigError(
+                    f"{path}: mutable-tags holds {bad[0]!r}, which is not an image tag "
+                    "(letters, digits, '_', '.', '-'; no ':' or '@')"
+                )
+            settings.mutable_tags = tags
         elif key in ("min-service-stops", "min-job-stops"):
             if type(value) is not int or value < 1:
                 raise ConfigError(f"{path}: {key} must be a whole number of at least 1")

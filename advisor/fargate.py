@@ -26,8 +26,10 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
 # Windows on Fargate runs 1, 2 or 4 vCPU, with the Linux memory ranges for those sizes.
 WINDOWS_CPU = (1024, 2048, 4096)
 
-_CPU = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(vcpus?)?\s*$", re.IGNORECASE)
-_MEMORY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(gb|gib|mb|mib)?\s*$", re.IGNORECASE)
+# AWS's own documentation writes sizes with no leading zero (".25 vcpu", ".5 gb").
+_NUMBER = r"(\d+(?:\.\d+)?|\.\d+)"
+_CPU = re.compile(rf"^\s*{_NUMBER}\s*(vcpus?)?\s*$", re.IGNORECASE)
+_MEMORY = re.compile(rf"^\s*{_NUMBER}\s*(gb|gib|mb|mib)?\s*$", re.IGNORECASE)
 
 
 def _parse_quantity(
@@ -48,12 +50,12 @@ def _parse_quantity(
 
 
 def parse_cpu(value: object) -> int | None:
-    """CPU units from ``"256"``, ``256``, ``"1 vCPU"`` or ``"0.25 vcpu"``; None if unreadable."""
+    """CPU units from ``"256"``, ``256``, ``"1 vCPU"``, ``"0.25 vcpu"`` or ``".25 vcpu"``; None if unreadable."""
     return _parse_quantity(value, _CPU, {"vcpu": 1024, "vcpus": 1024})
 
 
 def parse_memory(value: object) -> int | None:
-    """MiB from ``"512"``, ``512``, ``"2 GB"`` or ``"0.5GB"``; None if unreadable."""
+    """MiB from ``"512"``, ``512``, ``"2 GB"``, ``"0.5GB"`` or ``".5 gb"``; None if unreadable."""
     return _parse_quantity(value, _MEMORY, {"gb": 1024, "gib": 1024})
 
 

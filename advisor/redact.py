@@ -6,7 +6,8 @@ before a line is printed every value that may be one is replaced by ``<hidden>``
 - everything under a key that holds secrets or configuration values: ``environment``,
   ``environmentFiles``, ``secrets``, ``options`` (log and FireLens options), ``secretOptions``,
   ``dockerLabels``, ``repositoryCredentials``, ``overrides`` (RunTask), ``driverOpts`` (volume
-  drivers take passwords), and their snake_case spellings in Python (``docker_labels=...``);
+  drivers take passwords), ``command`` and ``entryPoint`` (a command line may carry a password,
+  as secret-in-command reports), and their snake_case spellings in Python (``docker_labels=...``);
   except the ``name`` of a list item (``{"name": "DB_PASSWORD", "value": <hidden>}``), which is a
   name, not a value;
 - the value of any key, keyword argument or variable whose name says it is a secret
@@ -42,6 +43,8 @@ SENSITIVE_KEYS = frozenset(
         "repositorycredentials",
         "overrides",
         "driveropts",
+        "command",
+        "entrypoint",
     }
 )
 _NOT_LETTERS = re.compile(r"[^a-z]")

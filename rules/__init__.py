@@ -19,6 +19,14 @@ from rules.logging import (
     AwslogsMissingStreamPrefix,
     MissingLogConfiguration,
 )
+from rules.registration import (
+    ContainerResourcesExceedTask,
+    DuplicateContainerName,
+    FargateUnsupportedParameter,
+    TaskDefinitionTooLarge,
+    UnknownContainerReference,
+    UnknownVolumeReference,
+)
 from rules.schema import (
     DuplicateKey,
     InvalidFieldValue,
@@ -26,6 +34,7 @@ from rules.schema import (
     OutputOnlyField,
     UnknownField,
 )
+from rules.secrets import SecretInCommand
 from rules.security import (
     ContainerInsightsDisabled,
     EfsTransitEncryptionDisabled,
@@ -63,8 +72,15 @@ ALL_RULES: list[Rule] = sorted(
             AwsvpcHostPortMismatch,
             MissingExecutionRole,
             NoEssentialContainer,
+            DuplicateContainerName,
+            UnknownContainerReference,
+            UnknownVolumeReference,
+            ContainerResourcesExceedTask,
+            FargateUnsupportedParameter,
+            TaskDefinitionTooLarge,
             MutableImageTag,
             SecretInEnvironment,
+            SecretInCommand,
             ServiceWithoutManagedTags,
             ServiceTagsNotPropagated,
             LaunchTypeWithCapacityProvider,

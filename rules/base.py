@@ -46,14 +46,19 @@ class RuleOptions:
     """The settings rules may read, handed to ``check`` (a rule reads nothing else). Made by
     ``Settings.rule_options()``, where the defaults are."""
 
-    __slots__ = ("job_duration", "min_job_stops", "min_service_stops")
+    __slots__ = ("job_duration", "min_job_stops", "min_service_stops", "mutable_tags")
 
     def __init__(
-        self, min_service_stops: int, min_job_stops: int, job_duration: Decimal | float | None
+        self,
+        min_service_stops: int,
+        min_job_stops: int,
+        job_duration: Decimal | float | None,
+        mutable_tags: tuple[str, ...] = (),
     ) -> None:
         self.min_service_stops = min_service_stops
         self.min_job_stops = min_job_stops
         self.job_duration = job_duration  # seconds a job run takes; None: the median observed
+        self.mutable_tags = mutable_tags  # image tags the team's own process moves
 
 
 # The resource type a rule judges: the class of the kinds in its ``applies_to``.

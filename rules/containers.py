@@ -43,17 +43,52 @@ def image_tag(image: str) -> tuple[str | None, bool]:
     return tag, bool(digest)
 
 
+# Tags that name a moving target by convention: a branch, a channel, "whatever is newest".
+MOVING_TAGS = frozenset(
+    (
+        "latest",
+        "stable",
+        "release",
+        "main",
+        "master",
+        "dev",
+        "develop",
+        "edge",
+        "nightly",
+        "current",
+    )
+)
+# A bare upper-case word (``APP_IMAGE``) is a marker a script substitutes, not a reference: with
+# no registry, path or tag there is nothing to pull. ``MyRepo/app:latest`` is a reference.
+_MARKER_WORD = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def moving_tag(tag: str, extra: tuple[str, ...] = ()) -> bool:
+    """Whether a tag moves: a conventional moving tag, one ending in ``-latest``, or a
+    configured one (``mutable-tags``). Compared without case: ``Latest`` moves as ``latest``."""
+    lowered = tag.lower()
+    return (
+        lowered in MOVING_TAGS
+        or lowered.endswith("-latest")
+        or lowered in {t.lower() for t in extra}
+    )
+
+
 class MutableImageTag(Rule[TaskDefinition]):
     code = "ECS401"
     name = "mutable-image-tag"
     severity = WARNING
     applies_to = (Kind.TASK_DEFINITION,)
-    summary = "A container image with no tag or the `:latest` tag."
+    summary = "A container image with no tag or a moving tag (`:latest`, `:stable`, `:main`, ...)."
     rationale = (
-        "`latest` (which is also what no tag means) moves: two tasks of the same task definition "
-        "revision can run different code, a scaling event can deploy an untested image, and a "
-        "rollback to an older revision does not roll the code back. A version tag or a digest "
-        "pins what runs. Image references that are template placeholders are left alone."
+        "`latest` (which is also what no tag means) moves, and so do the tags people point at "
+        "whatever is newest: `stable`, `release`, `main`, `master`, `dev`, `develop`, `edge`, "
+        "`nightly`, `current`, tags ending in `-latest`, and those a team lists under "
+        "`mutable-tags` in its configuration. With a moving tag two tasks of the same task "
+        "definition revision can run different code, a scaling event can deploy an untested "
+        "image, and a rollback to an older revision does not roll the code back. A version tag "
+        "or a digest pins what runs. Image references that are template placeholders are left "
+        "alone."
     )
     example = _task(image="acme/report:latest")
     fixed = _task(image="acme/report:2.1.0")
@@ -65,16 +100,17 @@ class MutableImageTag(Rule[TaskDefinition]):
         for index, container, name in container_hits(resource):
             # A partly templated reference (``app:${TAG}``) is judged on its known part only.
             image = text_of(container.get("image"))
-            if image is None or not image.strip():
+            if image is None or not image.strip() or _MARKER_WORD.match(image):
                 continue
             tag, has_digest = image_tag(image)
-            repository = image.partition("@")[0].rsplit("/", 1)[-1].split(":")[0]
-            if has_digest or repository != repository.lower():
-                continue  # pinned; or not a real reference (Docker forbids upper case): a template
+            if has_digest:
+                continue  # pinned, whatever the tag says
             if tag is None and not is_unknown(container.get("image")):
                 message = f"container {name!r} image {image!r} has no tag, so it runs :latest"
             elif tag == "latest":
                 message = f"container {name!r} image {image!r} uses the mutable :latest tag"
+            elif tag is not None and moving_tag(tag, options.mutable_tags):
+                message = f"container {name!r} image {image!r} uses the moving tag :{tag}"
             else:
                 continue
             yield Hit(resource.at("containerDefinitions", index, "image"), message)
@@ -101,8 +137,16 @@ _SECRET_VALUE = re.compile(
     r"|-----BEGIN [A-Z ]*PRIVATE KEY-----"
     r"|^gh[pousr]_[A-Za-z0-9]{30,}$|^github_pat_[A-Za-z0-9_]{30,}$"
     r"|^xox[abprs]-[A-Za-z0-9-]{10,}$|^sk_live_[A-Za-z0-9]{16,}$|^AIza[0-9A-Za-z_-]{35}$"
+    r"|^da2-[a-z0-9]{26}$"  # an AppSync API key
+    # Webhook URLs carry their secret in the path: anyone holding one can post to the channel.
+    r"|hooks\.slack\.com/(services|workflows|triggers)/[A-Za-z0-9_-]+/[A-Za-z0-9_/-]{8,}"
+    r"|\.webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{20,}"
+    r"|outlook\.office(365)?\.com/webhook/[A-Za-z0-9@/_-]{20,}"
     r"|://[^/\s:@]*:[^/\s@]+@"  # a password inside a URL
 )
+# Documentation samples fill a credential's shape with one character repeated
+# (``T00000000/B00000000/XXXXXXXX``, ``AKIAXXXXXXXXXXXXXXXX``): not a credential.
+_SAMPLE_FILL = re.compile(r"([0-9A-Za-z])\1{7,}")
 _HARMLESS_VALUE = re.compile(r"^(true|false|yes|no|on|off|none|null|\d{1,3}|arn:.*|/.*)$", re.I)
 
 
@@ -111,7 +155,13 @@ def _name_words(name: str) -> list[str]:
     return [word.upper() for word in _WORD_SEPARATORS.split(spaced) if word]
 
 
+# The variables Security Hub's ECS.8 looks for: credentials by name, whatever their last word.
+_CREDENTIAL_VARIABLES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA"}
+
+
 def is_secret_name(name: str) -> bool:
+    if name.upper() in _CREDENTIAL_VARIABLES:
+        return True
     if not _MAYBE_SECRET.search(name):  # most names: one cheap search
         return False
     words = _name_words(name)
@@ -121,8 +171,15 @@ def is_secret_name(name: str) -> bool:
 
 
 def looks_like_credential(value: object) -> bool:
-    """A string shaped like a credential (an AWS access key, a private key, a password in a URL)."""
-    return isinstance(value, str) and _SECRET_VALUE.search(value) is not None
+    """A string shaped like a credential (an AWS access key, a private key, a token, a webhook
+    URL, a password in a URL), not a documentation sample of one."""
+    if not isinstance(value, str):
+        return False
+    found = _SECRET_VALUE.search(value)
+    if found is None:
+        return False
+    # A key's base64 body may repeat a letter (runs of A in OpenSSH keys): only the header counts.
+    return found.group(0).startswith("-----") or _SAMPLE_FILL.search(found.group(0)) is None
 
 
 def secret_reason(name: str, value: object) -> str | None:
@@ -136,7 +193,7 @@ def secret_reason(name: str, value: object) -> str | None:
         value = json.dumps(value)
     if not isinstance(value, str) or not value:
         return None
-    if _SECRET_VALUE.search(value):
+    if looks_like_credential(value):
         return "its value has the shape of a credential"
     if is_secret_name(name) and not _HARMLESS_VALUE.match(value):
         return "its name says it is a secret"
@@ -149,12 +206,18 @@ class SecretInEnvironment(Rule[TaskDefinition]):
     severity = ERROR
     applies_to = (Kind.TASK_DEFINITION,)
     summary = "A secret-looking environment variable (or log option) has a literal value in the task definition."
+    references = ("Security Hub ECS.8",)
     rationale = (
         "A task definition is not a secret store: its environment is readable by anyone with "
         "`ecs:DescribeTaskDefinition`, appears in the console, in CloudTrail, and in every copy "
         "of this file in version control. A variable is judged by the last word of its name "
-        "(`DB_PASSWORD`, `stripeApiKey`, but not `TOKEN_TTL_SECONDS`) and by values shaped like "
-        "credentials (AWS access keys, private keys, passwords in URLs); log driver options "
+        "(`DB_PASSWORD`, `stripeApiKey`, but not `TOKEN_TTL_SECONDS`) and, whatever it is called, "
+        "by values shaped like credentials: AWS access key ids, private keys, URLs with "
+        "`user:password@`, Slack and Microsoft Teams webhook URLs (the secret is the path), "
+        "AppSync API keys (`da2-...`), GitHub, Slack, Stripe and Google API tokens; samples "
+        "filled with one repeated character (`T00000000/B00000000/XXXXXXXX`) are not. "
+        "`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `ECS_ENGINE_AUTH_DATA` count by name, "
+        "as Security Hub's ECS.8 counts them. Log driver options "
         "(a FireLens `apikey`) likewise. A number counts as it reads in JSON: `48151623` under "
         "`DB_PASSWORD` is a password in plain text (and AWS rejects the number besides). The "
         "finding names the variable and never its value."

@@ -140,3 +140,28 @@ def test_every_file_from_elsewhere_has_its_source_and_licence():
     # tests/data/snapshots/ was written here, for the snapshot tests.
     copied = {p for p in copied if not p.startswith("snapshots/")}
     assert copied - ours == set(listed)
+
+
+def test_registration_rejects_only_the_dangling_depends_on(corpus_result):
+    """Of the mistakes AWS rejects at registration, the corpus holds one: 062's collector waits
+    for a `config` container the task does not have."""
+    rejected = {"ECS306", "ECS307", "ECS308", "ECS309", "ECS310", "ECS311"}
+    found = [f for f in corpus_result.findings if f.code in rejected]
+    assert [(f.location.path.rsplit("/", 1)[-1], f.location.pointer) for f in found] == [
+        ("062.json", "/containerDefinitions/1/dependsOn/0/containerName")
+    ]
+    assert "names container 'config'" in found[0].message
+
+
+def test_fluent_bit_stable_is_a_moving_tag(corpus_result):
+    """aws-for-fluent-bit's `stable` tag is moved to each release judged stable: the FireLens
+    examples that use it run whatever that is on the day a task starts."""
+    stable = [
+        f
+        for f in corpus_result.findings
+        if f.name == "mutable-image-tag" and "uses the moving tag :stable" in f.message
+    ]
+    assert sorted(f.location.path.rsplit("/", 1)[-1] for f in stable) == [
+        "005.json", "008.json", "009.json", "013.json", "014.json", "015.json", "016.json",
+    ]  # fmt: skip
+    assert all("aws-for-fluent-bit:stable" in f.message for f in stable)

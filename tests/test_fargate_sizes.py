@@ -14,6 +14,7 @@ from advisor.fargate import FARGATE_SIZES, is_valid_size, parse_cpu, parse_memor
         (512, 512),
         ("1 vCPU", 1024),
         ("0.25 vcpu", 256),
+        (".25 vcpu", 256),  # as the Fargate pricing and task-size pages write it
         ("2vcpu", 2048),
         (" 4 VCPU ", 4096),
         ("0.3 vcpu", None),
@@ -34,6 +35,7 @@ def test_parse_cpu(raw, units):
         (2048, 2048),
         ("2 GB", 2048),
         ("0.5GB", 512),
+        (".5 gb", 512),
         ("1 gb", 1024),
         ("3GiB", 3072),
         ("512 MiB", 512),

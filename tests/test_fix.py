@@ -223,7 +223,8 @@ def test_json_lines_keep_keys_and_names_and_hide_values():
     assert '"image": <hidden>' in joined  # shaped like an access key, wherever it is
     assert "hunter2" not in joined and "arn:p" not in joined and "42" not in joined
     assert '"key": "dbPassword"' in joined  # a tag is not hidden; "password" is, everything in it
-    assert "curl -u admin:pw@x" in joined  # no secret's key, no credential shape: shown
+    # A command line may carry a credential (secret-in-command): its items are hidden, its key not.
+    assert '"command": [' in joined and "admin:pw" not in joined and '"CMD"' not in joined
 
 
 def test_python_lines_hide_secret_assignments_overrides_and_cdk_environments():

@@ -70,6 +70,9 @@ def task_definition() -> dict:
         "dockerLabels": {"com.example.token": SECRET, "com.example.pin": NUMBER},
         "repositoryCredentials": {"credentialsParameter": SECRET},
         "environmentFiles": [{"value": SECRET, "type": "s3"}],
+        # secret-in-command: a password glued to mysql's -p, and one after a --password option
+        "entryPoint": ["sh", "-c", f"mysql -u app -p{SECRET} shop"],
+        "command": ["--db-password", SECRET],
     }
     return {
         "family": "app",

@@ -188,7 +188,13 @@ def test_firelens_counts_as_a_log_configuration(linter):
     container = good_container(
         logConfiguration={"logDriver": "awsfirelens", "options": {"Name": "cloudwatch"}}
     )
-    assert linter.codes(good_taskdef(containerDefinitions=[container])) == []
+    router = good_container(
+        name="log_router",
+        image="public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.4",
+        firelensConfiguration={"type": "fluentbit"},
+        portMappings=[],
+    )
+    assert linter.codes(good_taskdef(containerDefinitions=[router, container])) == []
 
 
 def test_missing_stream_prefix_is_an_error_on_fargate_and_a_warning_elsewhere(linter):
