@@ -35,9 +35,24 @@ def _selectors(values: list[str] | None) -> list[str] | None:
 REPORT_FORMATS = tuple(FORMATS)
 
 
+def _choices(values: tuple[str, ...]) -> dict[str, Any]:
+    """A choice option shown as ``text|json`` (as the README writes it), not ``{text,json}``."""
+    return {"choices": values, "metavar": "|".join(values)}
+
+
+def _examples(*lines: str) -> dict[str, Any]:
+    """A command's --help ends with these command lines, one a line, as written."""
+    return {
+        "epilog": "examples:\n" + "\n".join(f"  {line}" for line in lines),
+        "formatter_class": argparse.RawDescriptionHelpFormatter,
+    }
+
+
 def _gate_options(command: argparse.ArgumentParser) -> None:
     """What lint and history share as a CI gate: formats, outputs, selection, baselines."""
-    command.add_argument("--format", choices=REPORT_FORMATS, default="text")
+    command.add_argument(
+        "--format", default="text", help="report format (text)", **_choices(REPORT_FORMATS)
+    )
     command.add_argument("--output", metavar="FILE", help="write the report here (atomically)")
     command.add_argument(
         "--report",
@@ -47,7 +62,7 @@ def _gate_options(command: argparse.ArgumentParser) -> None:
         help="another report (repeatable)",
     )
     command.add_argument(
-        "--select", action="append", metavar="RULES", help="codes, prefixes or names"
+        "--select", action="append", metavar="RULES", help="codes, prefixes, names or ALL"
     )
     command.add_argument(
         "--ignore", action="append", metavar="RULES", help="codes, prefixes or names"
@@ -60,8 +75,8 @@ def _gate_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--fail-on",
-        choices=FAIL_ON_CHOICES,
         help="lowest severity that makes the exit code 1 (default: warning)",
+        **_choices(FAIL_ON_CHOICES),
     )
     command.add_argument("--config", metavar="FILE", help="read settings from this file only")
     command.add_argument("--baseline", metavar="FILE", help="report only findings not in this file")
@@ -74,38 +89,85 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ecs-advisor",
         description="Lint AWS ECS task definitions and service configurations.",
+        **_examples(
+            "ecs-advisor lint examples/",
+            "ecs-advisor explain mutable-image-tag",
+            "ecs-advisor cost --cpu '1 vCPU' --memory '2 GB' --duration 10m --days 30",
+        ),
     )
-    parser.add_argument("--version", action="version", version=f"ecs-advisor {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser.add_argument(
+        "-V",
+        "--version",
+        action="version",
+        version=f"ecs-advisor {__version__}",
+        help="print the version and exit",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", help="what to do")
     commands.required = True
 
-    lint = commands.add_parser("lint", help="lint task definition and service JSON files")
+    lint = commands.add_parser(
+        "lint",
+        help="lint task definition and service JSON files",
+        **_examples(
+            "ecs-advisor lint",
+            "ecs-advisor lint infra/ --format sarif --output ecs.sarif --fail-on error",
+            "ecs-advisor lint - --stdin-filename taskdef.json",
+        ),
+    )
     lint.add_argument(
         "paths", nargs="*", default=["."], metavar="PATH", help="files or folders; - for stdin"
     )
     _gate_options(lint)
     lint.add_argument(
-        "--stdin-filename", default="-", metavar="NAME", help="the name to report for PATH '-'"
+        "--stdin-filename",
+        default="-",
+        metavar="NAME",
+        help="the name to report for PATH '-' (a .py name reads Python)",
     )
     lint.add_argument(
         "--cost",
         action="store_true",
         help="show what each service costs a month (its task definition must be linted too)",
     )
-    lint.add_argument("--region", help="prices for --cost (default: AWS_REGION, then us-east-1)")
-    lint.add_argument("--fix", action="store_true", help="apply the safe fixes (see 'explain')")
+    lint.add_argument(
+        "--region", help="with --cost: prices from here (default: AWS_REGION, then us-east-1)"
+    )
+    lint.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes (see 'explain'); with PATH '-', print the fixed document",
+    )
     lint.add_argument(
         "--diff", action="store_true", help="with --fix: print the changes, write nothing"
     )
 
-    rules = commands.add_parser("rules", help="list every rule")
-    rules.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    rules = commands.add_parser(
+        "rules",
+        help="list every rule",
+        **_examples("ecs-advisor rules", "ecs-advisor rules --format markdown"),
+    )
+    rules.add_argument(
+        "--format",
+        default="text",
+        help="output format (text)",
+        **_choices(("text", "json", "markdown")),
+    )
 
-    explain = commands.add_parser("explain", help="print a rule's full documentation")
-    explain.add_argument("rule", metavar="CODE|NAME")
+    explain = commands.add_parser(
+        "explain",
+        help="print a rule's full documentation",
+        **_examples("ecs-advisor explain ECS401", "ecs-advisor explain mutable-image-tag"),
+    )
+    explain.add_argument("rule", metavar="CODE|NAME", help="a rule's code or name")
 
     history = commands.add_parser(
-        "history", help="find services and jobs stopped by hand in CloudTrail, and price the fix"
+        "history",
+        help="find services and jobs stopped by hand in CloudTrail, and price the fix",
+        **_examples(
+            "ecs-advisor history examples/history/",
+            "ecs-advisor history trail/ --since 30d --job-duration 35m",
+            "ecs-advisor history trail/ --task-definitions taskdefs/ --services services.json",
+        ),
     )
     history.add_argument(
         "paths",
@@ -113,8 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="CloudTrail, EventBridge or CloudWatch Logs exports: files or folders",
     )
-    history.add_argument("--since", help="ISO date/time, or a span back from now: 30d, 12h")
-    history.add_argument("--until", help="ISO date/time, or a span back from now")
+    history.add_argument(
+        "--since", metavar="WHEN", help="ISO date/time, or a span back from now: 30d, 12h"
+    )
+    history.add_argument("--until", metavar="WHEN", help="ISO date/time, or a span back from now")
     _gate_options(history)
     history.add_argument(
         "--task-definitions", action="append", metavar="PATH", help="task definition files (sizes)"
@@ -125,19 +189,63 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="service configuration files (desired counts the records do not tell)",
     )
-    history.add_argument("--job-duration", metavar="DUR", help="run length of the job alternative")
-    history.add_argument("--automation-role", action="append", default=[], metavar="GLOB")
-    history.add_argument("--human-role", action="append", default=[], metavar="GLOB")
-    history.add_argument("--min-service-stops", type=int, metavar="N", help="default 3")
-    history.add_argument("--min-job-stops", type=int, metavar="N", help="default 2")
+    history.add_argument(
+        "--job-duration", metavar="DUR", help="run length of the job alternative: 35m, 1h30m"
+    )
+    history.add_argument(
+        "--automation-role",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="a role, user or session name that is automation (repeatable)",
+    )
+    history.add_argument(
+        "--human-role",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="a role, user or session name that is a person (repeatable)",
+    )
+    history.add_argument(
+        "--min-service-stops",
+        type=int,
+        metavar="N",
+        help="stops by hand that make a service a job (3)",
+    )
+    history.add_argument(
+        "--min-job-stops", type=int, metavar="N", help="stops by hand of a job that count (2)"
+    )
     history.add_argument("--quiet", action="store_true", help="no progress on standard error")
 
-    audit = commands.add_parser("audit", help="audit a live AWS account, read-only")
-    audit.add_argument("--profile", help="AWS profile")
-    audit.add_argument("--region", action="append", metavar="R", help="repeatable")
-    audit.add_argument("--all-regions", action="store_true")
-    audit.add_argument("--cluster", action="append", default=[], metavar="C", help="repeatable")
-    audit.add_argument("--since", default="30d", help="how far back history goes (30d)")
+    audit = commands.add_parser(
+        "audit",
+        help="audit a live AWS account, read-only",
+        **_examples(
+            "ecs-advisor audit --region eu-west-1 --cluster prod",
+            "ecs-advisor audit --all-regions --cloudtrail none --format json --output audit.json",
+            "ecs-advisor audit --print-iam-policy",
+        ),
+    )
+    audit.add_argument("--profile", metavar="P", help="AWS profile")
+    audit.add_argument(
+        "--region",
+        action="append",
+        metavar="R",
+        help="repeatable (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's)",
+    )
+    audit.add_argument(
+        "--all-regions", action="store_true", help="every region enabled for the account"
+    )
+    audit.add_argument(
+        "--cluster",
+        action="append",
+        default=[],
+        metavar="C",
+        help="only this cluster (repeatable; default: all)",
+    )
+    audit.add_argument(
+        "--since", default="30d", metavar="WHEN", help="how far back history goes (30d)"
+    )
     audit.add_argument(
         "--cloudtrail",
         default="lookup",
@@ -147,56 +255,101 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--job-duration", metavar="DUR", help="run length of the job alternative (history findings)"
     )
-    audit.add_argument("--role-arn", help="a role to assume in the account to audit")
+    audit.add_argument("--role-arn", metavar="ARN", help="a role to assume in the account to audit")
     audit.add_argument("--accounts", metavar="FILE", help="account ids, one a line")
-    audit.add_argument("--role-name", help="with --accounts: the role to assume in each")
-    audit.add_argument("--max-workers", type=int, default=4, metavar="N")
-    audit.add_argument("--format", choices=REPORT_FORMATS, default="text")
+    audit.add_argument(
+        "--role-name", metavar="NAME", help="with --accounts: the role to assume in each"
+    )
+    audit.add_argument(
+        "--max-workers", type=int, default=4, metavar="N", help="regions read at once (4)"
+    )
+    audit.add_argument(
+        "--format", default="text", help="report format (text)", **_choices(REPORT_FORMATS)
+    )
     audit.add_argument("--output", metavar="FILE", help="write the report here (atomically)")
     audit.add_argument(
         "--print-iam-policy", action="store_true", help="print the IAM policy it needs"
     )
-    audit.add_argument("--select", action="append", metavar="RULES")
-    audit.add_argument("--ignore", action="append", metavar="RULES")
-    audit.add_argument("--fail-on", choices=FAIL_ON_CHOICES)
-    audit.add_argument("--config", metavar="FILE")
+    audit.add_argument(
+        "--select", action="append", metavar="RULES", help="codes, prefixes, names or ALL"
+    )
+    audit.add_argument(
+        "--ignore", action="append", metavar="RULES", help="codes, prefixes or names"
+    )
+    audit.add_argument(
+        "--fail-on",
+        help="lowest severity that makes the exit code 1 (default: warning)",
+        **_choices(FAIL_ON_CHOICES),
+    )
+    audit.add_argument("--config", metavar="FILE", help="read settings from this file only")
     audit.add_argument("--quiet", action="store_true", help="no progress on standard error")
 
     cost = commands.add_parser(
-        "cost", help="price a Fargate task: a usage, or always-on service against a job"
+        "cost",
+        help="price a Fargate task: a usage, or always-on service against a job",
+        **_examples(
+            "ecs-advisor cost --cpu '1 vCPU' --memory '2 GB' --tasks 5 --duration 10m --days 30",
+            "ecs-advisor cost taskdef.json --compare --duration 12m --runs-per-day 1",
+            "ecs-advisor cost --cpu 256 --memory 512 --arch arm64 --region us-west-2 --spot",
+        ),
     )
     cost.add_argument("taskdef", nargs="?", metavar="TASKDEF.json", help="size, OS, architecture")
     cost.add_argument("--cpu", help="CPU units or vCPUs: 256, '1 vCPU'")
-    cost.add_argument("--memory", help="MiB or GB: 512, '2 GB'")
+    cost.add_argument("--memory", metavar="MEM", help="MiB or GB: 512, '2 GB'")
     cost.add_argument("--ephemeral-storage", metavar="GIB", help="20-200 (default 20)")
-    cost.add_argument("--arch", help="x86_64 or arm64 (default: the task definition's, or x86_64)")
-    cost.add_argument("--os", help="linux or windows (default: the task definition's, or linux)")
+    cost.add_argument(
+        "--arch",
+        metavar="x86_64|arm64",
+        help="x86_64 or arm64 (default: the task definition's, or x86_64)",
+    )
+    cost.add_argument(
+        "--os",
+        metavar="linux|windows",
+        help="linux or windows (default: the task definition's, or linux)",
+    )
     cost.add_argument("--region", help="default: AWS_REGION, AWS_DEFAULT_REGION, then us-east-1")
     cost.add_argument("--spot", action="store_true", help="price on Fargate Spot")
     cost.add_argument("--tasks", default="1", metavar="N", help="tasks per run (1)")
     cost.add_argument(
-        "--duration", default="1h", metavar="DUR", help="per run: 90s, 10m, 1h30m (1h)"
+        "--duration", default="1h", metavar="DUR", help="per run: 90s, 10m, 1h30m, 1d (1h)"
     )
     cost.add_argument("--runs-per-day", default="1", metavar="R", help="runs a day (1)")
     cost.add_argument("--days", metavar="D", help="days (1; --compare prices a month)")
     cost.add_argument("--compare", action="store_true", help="always-on service against a job")
     cost.add_argument("--desired-count", default="1", metavar="N", help="service tasks (1)")
-    cost.add_argument("--format", choices=("text", "json"), default="text")
+    cost.add_argument(
+        "--format", default="text", help="output format (text)", **_choices(("text", "json"))
+    )
 
-    pricing = commands.add_parser("pricing", help="the Fargate price table")
-    pricing_commands = pricing.add_subparsers(dest="pricing_command", metavar="COMMAND")
+    pricing = commands.add_parser(
+        "pricing",
+        help="the Fargate price table",
+        **_examples("ecs-advisor pricing show", "ecs-advisor pricing update --profile billing"),
+    )
+    pricing_commands = pricing.add_subparsers(
+        dest="pricing_command", metavar="COMMAND", help="show or update"
+    )
     pricing_commands.required = True
     update = pricing_commands.add_parser(
-        "update", help="refresh prices from the AWS Price List API into a per-user cache"
+        "update",
+        help="refresh prices from the AWS Price List API into a per-user cache",
+        **_examples(
+            "ecs-advisor pricing update",
+            "ecs-advisor pricing update --profile billing --endpoint-region eu-central-1",
+        ),
     )
-    update.add_argument("--profile", help="AWS profile for the Price List API")
+    update.add_argument("--profile", metavar="P", help="AWS profile for the Price List API")
     update.add_argument(
         "--endpoint-region",
         default="us-east-1",
-        choices=("us-east-1", "eu-central-1", "ap-south-1"),
         help="where the Price List API is served from (us-east-1)",
+        **_choices(("us-east-1", "eu-central-1", "ap-south-1")),
     )
-    pricing_commands.add_parser("show", help="where prices come from, and how old they are")
+    pricing_commands.add_parser(
+        "show",
+        help="where prices come from, and how old they are",
+        **_examples("ecs-advisor pricing show", "ecs-advisor pricing show | grep arm64"),
+    )
     return parser
 
 
@@ -226,6 +379,8 @@ def run_lint(args: argparse.Namespace) -> int:
     person_named = not os.environ.get("PRE_COMMIT")
     if args.diff and not args.fix:
         raise ConfigError("--diff goes with --fix")
+    if args.region and not args.cost:
+        raise ConfigError("--region goes with --cost (the region to price in)")
     if args.cost:
         from advisor.cost.prices import PriceError, PriceTable, default_region
 
@@ -310,7 +465,9 @@ def run_explain(args: argparse.Namespace) -> int:
 
     rule = find_rule(args.rule)
     if rule is None:
-        raise ConfigError(f"unknown rule {args.rule!r}: see 'ecs-advisor rules'")
+        from rules import did_you_mean
+
+        raise ConfigError(f"unknown rule {args.rule!r}{did_you_mean(args.rule)}")
     sys.stdout.write(rule_docs.render_explanation(rule))
     return 0
 
@@ -356,7 +513,7 @@ def run_audit(args: argparse.Namespace) -> int:
     import json
 
     if args.print_iam_policy:
-        from advisor.audit.aws_session import IAM_POLICY
+        from advisor.audit.iam_policy import IAM_POLICY
 
         print(json.dumps(IAM_POLICY, indent=2))
         return 0

@@ -114,8 +114,10 @@ RULES_BY_KIND: dict[Kind, list[Rule]] = {
 
 
 def matches(rule: Rule, selector: str) -> bool:
-    """A selector is a rule's name, its code, or a code prefix such as ECS2."""
+    """A selector is a rule's name, its code, a code prefix such as ECS2, or ALL."""
     wanted = selector.strip()
+    if wanted.upper() == "ALL":
+        return True
     if rule.name == wanted.lower():
         return True
     return wanted.upper().startswith("ECS") and rule.code.startswith(wanted.upper())
@@ -127,9 +129,17 @@ def check_selectors(selectors: list[str], where: str) -> None:
         raise ValueError(f"{where} names no rule (an empty selection would turn every rule off)")
     for selector in selectors:
         if not any(matches(rule, selector) for rule in ALL_RULES):
-            raise ValueError(
-                f"{where}: unknown rule selector {selector!r}: see 'ecs-advisor rules'"
-            )
+            raise ValueError(f"{where}: unknown rule selector {selector!r}{did_you_mean(selector)}")
+
+
+def did_you_mean(word: str) -> str:
+    """The end of an 'unknown rule' message: the closest code or name, else where to look."""
+    from advisor.suggest import suggest
+
+    guess = suggest(word.strip(), [rule.code for rule in ALL_RULES]) or suggest(
+        word.strip().replace("_", "-"), [rule.name for rule in ALL_RULES]
+    )
+    return f"; did you mean {guess!r}?" if guess else ": see 'ecs-advisor rules'"
 
 
 def find_rule(code_or_name: str) -> Rule | None:
@@ -148,6 +158,7 @@ __all__ = [
     "Rule",
     "RuleOptions",
     "check_selectors",
+    "did_you_mean",
     "find_rule",
     "matches",
 ]

@@ -1,13 +1,26 @@
-"""Regenerate the README's rule table: ``python tests/update_readme.py``."""
+"""Regenerate the README's generated parts: ``python tests/update_readme.py``.
+
+The rule table (from the catalogue), the audit's IAM policy, and the usage blocks (from the
+command line parser, so the README cannot promise an option the tool does not have).
+"""
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
 from advisor.report.rule_docs import markdown_table
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+# Each usage block of the README: the commands it shows, in order.
+USAGE_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("lint", "rules", "explain"),
+    ("history",),
+    ("audit",),
+    ("cost",),
+)
+WIDTH = 100
 
 
 def main() -> None:
@@ -24,15 +37,41 @@ def main() -> None:
         updated,
         flags=re.S,
     )
+    for commands in USAGE_COMMANDS:
+        key = re.escape("+".join(commands))
+        updated = re.sub(
+            rf"(<!-- usage:{key}:start -->\n```sh\n).*?(```\n<!-- usage:{key}:end -->)",
+            lambda m, commands=commands: m.group(1) + usage_block(commands) + m.group(2),
+            updated,
+            flags=re.S,
+        )
     README.write_text(updated, encoding="utf-8")
 
 
 def iam_policy() -> str:
     import json
 
-    from advisor.audit.aws_session import IAM_POLICY
+    from advisor.audit.iam_policy import IAM_POLICY
 
     return json.dumps(IAM_POLICY, indent=2)
+
+
+def usage_block(commands: tuple[str, ...]) -> str:
+    """The commands' usage as argparse prints it, ``WIDTH`` wide, without ``usage:`` and
+    ``[-h]`` (every command has --help)."""
+    from advisor.cli import build_parser
+
+    parser = build_parser()
+    subcommands = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    lines = []
+    for name in commands:
+        command = subcommands.choices[name]
+        command.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=WIDTH)
+        usage = command.format_usage().removeprefix("usage: ").replace(" [-h]", "", 1)
+        lines += [line.removeprefix(" " * len("usage: ")) for line in usage.splitlines()]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

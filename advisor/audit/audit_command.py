@@ -3,6 +3,7 @@ with money, for one account or many, region by region in a bounded pool of threa
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -61,7 +62,8 @@ def _regions(args: Any, session: Any) -> list[str]:
             ) from None
     if args.region:
         return args.region
-    region = session.region_name
+    # As the AWS CLI: AWS_REGION first; boto3's own region is AWS_DEFAULT_REGION or the profile's.
+    region = os.environ.get("AWS_REGION") or session.region_name
     if not region:
         raise ConfigError("no region: pass --region, --all-regions, or set AWS_REGION")
     return [region]
@@ -89,7 +91,8 @@ def run_audit(args: Any, settings: Settings, options: Options) -> Result:
     accounts = []
     for role, base in targets:
         try:
-            accounts.append(_open_account(role, base, base.region_name or "us-east-1"))
+            home = os.environ.get("AWS_REGION") or base.region_name or "us-east-1"
+            accounts.append(_open_account(role, base, home))
         except NoCredentialsError:
             result.audit_errors.append(
                 {

@@ -12,6 +12,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from advisor.audit.iam_policy import IAM_POLICY as IAM_POLICY  # where it used to be
+
 READ_PREFIXES = ("List", "Describe", "Get")
 ALSO_ALLOWED = frozenset({"LookupEvents", "AssumeRole"})
 CLIENT_CONFIG = Config(
@@ -59,53 +61,3 @@ def assumed_session(base: boto3.Session, role_arn: str, region: str) -> boto3.Se
 
 def client(session: boto3.Session, service: str, region: str | None = None) -> Any:
     return session.client(service, region_name=region, config=CLIENT_CONFIG)
-
-
-IAM_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Sid": "ReadEcsConfiguration",
-            "Effect": "Allow",
-            "Action": [
-                "ecs:ListClusters",
-                "ecs:ListServices",
-                "ecs:DescribeServices",
-                "ecs:DescribeTaskDefinition",
-                "ecs:ListTasks",
-                "ecs:DescribeTasks",
-            ],
-            "Resource": "*",
-        },
-        {
-            "Sid": "ReadEcsHistory",
-            "Effect": "Allow",
-            "Action": ["cloudtrail:LookupEvents"],
-            "Resource": "*",
-        },
-        {
-            "Sid": "ReadStoppedTasksLogStreams",
-            "Effect": "Allow",
-            "Action": ["logs:DescribeLogStreams"],
-            "Resource": "*",
-        },
-        {
-            "Sid": "ReadTrailBucket",
-            "Effect": "Allow",
-            "Action": ["s3:ListBucket", "s3:GetObject"],
-            "Resource": ["arn:aws:s3:::YOUR-TRAIL-BUCKET", "arn:aws:s3:::YOUR-TRAIL-BUCKET/*"],
-        },
-        {
-            "Sid": "ReadEncryptedTrail",
-            "Effect": "Allow",
-            "Action": ["kms:Decrypt"],
-            "Resource": "arn:aws:kms:REGION:ACCOUNT:key/YOUR-TRAIL-KEY-ID",
-        },
-        {
-            "Sid": "KnowTheAccountAndItsRegions",
-            "Effect": "Allow",
-            "Action": ["sts:GetCallerIdentity", "ec2:DescribeRegions"],
-            "Resource": "*",
-        },
-    ],
-}

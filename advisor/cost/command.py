@@ -26,7 +26,7 @@ from advisor.cost.estimate import (
     usage_cost,
 )
 from advisor.cost.prices import PriceError, PriceTable, default_region, price_age_note
-from advisor.fargate import parse_cpu, parse_memory
+from advisor.fargate import FARGATE_SIZES, parse_cpu, parse_memory
 
 ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "arm64": "arm64", "aarch64": "arm64"}
 OPERATING_SYSTEMS = ("linux", "windows")
@@ -69,6 +69,7 @@ def resolve_size(args: Any) -> TaskSize:
         if args.os.lower() not in OPERATING_SYSTEMS:
             raise ConfigError(f"unknown operating system {args.os!r}; use linux or windows")
         size.os = args.os.lower()
+    _check_small_numbers(args)
     if args.cpu is not None or args.memory is not None:
         # A flag replaces the task definition's own value, not a size chosen to fit it.
         declared = data or {}
@@ -97,6 +98,27 @@ def resolve_size(args: Any) -> TaskSize:
             f"{INCLUDED_STORAGE_GIB}-{MAX_STORAGE_GIB} GiB"
         )
     return size
+
+
+def _check_small_numbers(args: Any) -> None:
+    """A bare number is CPU units or MiB, as in a task definition. ``--cpu 2`` (2 units, or
+    ``--memory 4``, 4 MiB) is no Fargate size and almost surely meant vCPUs (GB): ask, rather
+    than guess from a number's size which unit it is in."""
+    memories = {memory for sizes in FARGATE_SIZES.values() for memory in sizes}
+    for flag, value, unit, known, least in (
+        ("--cpu", args.cpu, "vCPU", set(FARGATE_SIZES), 256),
+        ("--memory", args.memory, "GB", memories, 512),
+    ):
+        try:
+            number = Decimal(str(value).strip()) if value is not None else None
+        except InvalidOperation:
+            continue
+        if number is None or not number.is_finite() or not 0 < number < least:
+            continue
+        if number * 1024 in known:
+            raise ConfigError(
+                f"{flag} {value} is below any Fargate size; did you mean {flag} '{value} {unit}'?"
+            )
 
 
 def _positive_decimal(value: str, flag: str, most: int) -> Decimal:
