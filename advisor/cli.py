@@ -8,6 +8,7 @@ errors (every other file is still linted and reported). Never a traceback for ba
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from pathlib import Path
@@ -398,7 +399,7 @@ def run_lint(args: argparse.Namespace) -> int:
         from advisor import fix
 
         if "-" in args.paths:
-            raise ConfigError("--fix edits files in place: name the files, not standard input")
+            return _fix_stdin(args, settings, lint)
         result = lint()
         _gate(args, result, settings)
         changes = fix.fixed_files(result)
@@ -412,6 +413,48 @@ def run_lint(args: argparse.Namespace) -> int:
         if changes:
             print(f"ecs-advisor: fixed {len(changes)} file(s)", file=sys.stderr)
     return _report(args, lint(), settings)
+
+
+def _fix_stdin(args: argparse.Namespace, settings: Settings, lint: Any) -> int:
+    """``lint - --fix``: the fixed document on standard output, as ruff does, so an editor can
+    pipe a buffer through it; ``--diff``: the change as a patch. A document that does not parse
+    is echoed unchanged (a pipeline never loses it), with the error on standard error."""
+    from advisor import fix
+    from advisor.model import SAFE
+
+    if args.paths != ["-"]:
+        raise ConfigError("--fix with standard input: '-' must be the only PATH")
+    if args.output or args.report or args.baseline:
+        raise ConfigError(
+            "--fix with standard input prints the document: no --output, --report or --baseline"
+        )
+    raw = sys.stdin.buffer.read()
+    sys.stdin = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8")  # the source reads it again
+    result = lint()
+    _gate(args, result, settings)
+    for error in result.errors:
+        print(f"ecs-advisor: error: {error}", file=sys.stderr)
+    changes = [] if result.errors else fix.fixed_files(result, args.stdin_filename)
+    fixed = [f for f in result.findings if f.fix is not None and f.fix.applicability == SAFE]
+    if args.diff:
+        for path, old, new in changes:
+            sys.stdout.write(fix.unified_diff(path, old, new))
+        return 2 if result.errors else 1 if changes else 0
+    sys.stdout.flush()
+    if changes:
+        sys.stdout.buffer.write(changes[0][2].encode("utf-8"))
+    else:
+        sys.stdout.buffer.write(raw)
+    sys.stdout.flush()
+    if result.errors:
+        return 2
+    result.findings = [f for f in result.findings if f not in fixed]
+    print(
+        f"ecs-advisor: fixed {len(fixed) if changes else 0} problem(s); "
+        f"{len(result.findings)} remain",
+        file=sys.stderr,
+    )
+    return result.exit_code(settings.fail_threshold())
 
 
 def _gate(args: argparse.Namespace, result: Any, settings: Settings) -> None:

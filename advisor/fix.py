@@ -28,9 +28,10 @@ def _apply(text: str, edits: list[Edit]) -> str:
     return text
 
 
-def fixed_files(result: Any) -> list[tuple[str, str, str]]:
+def fixed_files(result: Any, stdin_name: str | None = None) -> list[tuple[str, str, str]]:
     """(path, old text, new text) for every file the safe fixes of the result's findings change:
-    the findings the run reports, after selection, per-file ignores and the baseline."""
+    the findings the run reports, after selection, per-file ignores and the baseline. The
+    document read from standard input (``stdin_name``) is no file to look at for a BOM."""
     by_document: dict[int, tuple[Any, list[Edit]]] = {}
     for finding in result.findings:
         fix = finding.fix
@@ -43,8 +44,10 @@ def fixed_files(result: Any) -> list[tuple[str, str, str]]:
         new = _apply(document.text, edits)
         if new == document.text:
             continue
-        with open(document.path, "rb") as handle:
-            bom = "\ufeff" if handle.read(3) == b"\xef\xbb\xbf" else ""
+        bom = ""
+        if document.path != stdin_name:
+            with open(document.path, "rb") as handle:
+                bom = "\ufeff" if handle.read(3) == b"\xef\xbb\xbf" else ""
         changes.append((document.path, bom + document.text, bom + new))
     return sorted(changes)
 
