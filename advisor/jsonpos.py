@@ -107,3 +107,26 @@ class PositionIndex:
             self._line_starts = [0] + [m.end() for m in re.finditer("\n", self._text)]
         line = bisect.bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
+
+
+# The json module's messages, some cut short ("Unterminated string starting at") because
+# str(exc) appends the position: whole phrases, for one-line errors that give it themselves.
+_DECODE_MESSAGES = {
+    "Unterminated string starting at": "a string is not closed",
+    "Invalid control character at": "a control character, such as a tab or line break, inside a string",
+    "Invalid \\escape": "an invalid backslash escape in a string",
+    "Invalid \\uXXXX escape": "an invalid \\uXXXX escape in a string",
+    "Extra data": "more data after the end of the JSON document",
+}
+
+
+def decode_error_message(exc: json.JSONDecodeError) -> str:
+    """What went wrong, without the position (the caller reports line and column)."""
+    return _DECODE_MESSAGES.get(exc.msg, exc.msg.removesuffix(" at"))
+
+
+def decode_error_text(exc: ValueError) -> tuple[str, int | None, int | None]:
+    """A ValueError from json as (message, line, column): no ``line 1 column 1 (char 0)``."""
+    if isinstance(exc, json.JSONDecodeError):
+        return decode_error_message(exc), exc.lineno, exc.colno
+    return str(exc), None, None

@@ -36,6 +36,7 @@ from advisor.history.actors import ActorRules
 from advisor.history.events import Event, from_cloudtrail, from_eventbridge
 from advisor.history.timefmt import iso, parse_time
 from advisor.history.timeline import histories
+from advisor.jsonpos import decode_error_text
 from advisor.model import InputError
 from advisor.sources.discover import discover
 from advisor.sources.registry import source
@@ -258,7 +259,8 @@ def _several_documents(
             try:
                 item = json.loads(line)
             except ValueError as exc:
-                errors.append(InputError(path, f"not JSON: {exc.args[0].split(':')[0]}", number))
+                message, _, column = decode_error_text(exc)
+                errors.append(InputError(path, f"not JSON: {message}", number, column))
                 continue
             yield from _walk(item, path, number, "", rules, stats)
         return
@@ -272,8 +274,11 @@ def _several_documents(
         try:
             document, end = decoder.raw_decode(text, position)
         except ValueError as exc:
-            at_line = text.count("\n", 0, position) + 1
-            errors.append(InputError(path, f"not CloudTrail or EventBridge JSON: {exc}", at_line))
+            message, at, column = decode_error_text(exc)
+            at = at or text.count("\n", 0, position) + 1
+            errors.append(
+                InputError(path, f"not CloudTrail or EventBridge JSON: {message}", at, column)
+            )
             return
         at_line = text.count("\n", 0, position) + 1
         yield from _walk(document, path, at_line, "", rules, stats)
@@ -324,7 +329,10 @@ def read_events(
             errors.append(InputError(path, "JSON nested too deeply to be CloudTrail"))
             continue
         except ValueError as exc:
-            errors.append(InputError(path, f"not CloudTrail or EventBridge JSON: {exc}"))
+            message, line, column = decode_error_text(exc)
+            errors.append(
+                InputError(path, f"not CloudTrail or EventBridge JSON: {message}", line, column)
+            )
             continue
         except Exception as exc:  # one odd file must not cost the findings of all the others
             errors.append(InputError(path, f"cannot use: {type(exc).__name__}: {exc}"))

@@ -9,12 +9,13 @@ as an input error; the walk goes on.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from advisor.model import InputError
-from advisor.sources.registry import SourceEntry
+from advisor.sources.registry import SourceEntry, os_error_text
 
 DEFAULT_EXCLUDE = (
     ".git",
@@ -102,7 +103,7 @@ def discover(
             yield Candidate(given, True, _for_named(given, sources, stdin_source))
             continue
         if not os.path.exists(given):
-            errors.append(InputError(given, "no such file or directory"))
+            errors.append(InputError(given, _missing(given)))
             continue
         if is_excluded(given, exclude, root):
             continue
@@ -115,6 +116,18 @@ def discover(
             if real not in seen:
                 seen.add(real)
                 yield Candidate(given, True, _for_named(given, sources, stdin_source))
+
+
+def _missing(path: str) -> str:
+    """Why a named path is not there: a symlink loop or a dangling link is not "no such file"."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return os_error_text(exc)
+        if os.path.islink(path):
+            return f"broken symlink: {os.readlink(path)} does not exist"
+    return "no such file or directory"
 
 
 def _walk(
@@ -145,7 +158,7 @@ def _walk(
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            errors.append(InputError(folder, f"cannot read directory: {exc.strerror}"))
+            errors.append(InputError(folder, f"cannot read directory: {os_error_text(exc)}"))
             continue
         if folder != top and any(e.name == "pyvenv.cfg" for e in entries):
             continue  # a virtual environment, whatever it is called

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from advisor.jsonpos import PositionIndex
+from advisor.jsonpos import PositionIndex, decode_error_message
 from advisor.model import Document, InputError, Resource
 from advisor.sources.json_shapes import resources_in
 from advisor.sources.registry import InputFailure, NotRecognized, read_files
@@ -94,7 +94,8 @@ def parse(
         data = json.loads(text, object_pairs_hook=duplicates, parse_constant=_reject_constant)
         return data, duplicates.found
     except json.JSONDecodeError as exc:
-        error = InputError(display, f"invalid JSON: {exc.msg}", exc.lineno, exc.colno)
+        message = decode_error_message(exc)
+        error = InputError(display, f"invalid JSON: {message}", exc.lineno, exc.colno)
         if exc.msg == "Expecting value" and text.startswith(_TEMPLATE_START, exc.pos):
             error.message += " (an unquoted template placeholder? lint the rendered file)"
         if (named if listed is None else listed) and _cut_short(text, exc):
@@ -113,7 +114,8 @@ def parse(
     if looks_like_ecs(text):
         raise InputFailure(error)
     detail = error.message.removeprefix("invalid JSON: ")
-    raise NotRecognized(f"not ECS configuration (not JSON either: {detail} at line {error.line})")
+    where = f"line {error.line}, column {error.column}"
+    raise NotRecognized(f"not ECS configuration (not JSON either: {detail} at {where})")
 
 
 def _cut_short(text: str, exc: json.JSONDecodeError) -> bool:

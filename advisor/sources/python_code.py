@@ -60,12 +60,9 @@ def load(path: str, display: str, named: bool) -> tuple[PythonDocument, list[Any
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        where = re.search(r"error at (\d+):(\d+)", str(exc))  # the position libcst's message names
-        line, column = (
-            (int(where[1]), int(where[2])) if where else (exc.editor_line, exc.editor_column)
-        )
+        message, line, column = _syntax_error(text, display, exc)
         raise InputFailure(
-            InputError(display, f"invalid Python: {exc.message}", line, column)
+            InputError(display, f"invalid Python: {message}", line, column)
         ) from None
     except RecursionError:
         raise InputFailure(InputError(display, "Python nested too deeply for the parser")) from None
@@ -80,6 +77,25 @@ def load(path: str, display: str, named: bool) -> tuple[PythonDocument, list[Any
     if not resources:
         raise NotRecognized("no ECS calls")
     return document, resources
+
+
+def _syntax_error(text: str, display: str, exc: Any) -> tuple[str, int, int]:
+    """Where a syntax error is, and what: libcst's native parser reports the token it stopped
+    at, often lines after the mistake (an unclosed bracket is reported at the end of the file),
+    so ask CPython's parser, which points at the mistake itself."""
+    import ast
+
+    try:
+        ast.parse(text, display)
+    except SyntaxError as error:
+        if error.lineno is not None:
+            return error.msg, error.lineno, error.offset or 1
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    # CPython accepts it (libcst does not know some newer syntax): libcst's own account.
+    where = re.search(r"error at (\d+):(\d+)", exc.message)
+    line, column = (int(where[1]), int(where[2])) if where else (exc.editor_line, exc.editor_column)
+    return re.sub(r"^parser error: error at \d+:\d+: ", "", exc.message), line, column
 
 
 def read(candidates: list[Any], context: Any) -> Iterator[Resource]:

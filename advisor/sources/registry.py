@@ -109,13 +109,22 @@ def read_files(
             context.error(failure.error)
             continue
         except OSError as exc:
-            context.error(InputError(display, f"cannot read: {exc.strerror}"))
+            context.error(InputError(display, f"cannot read: {os_error_text(exc)}"))
             continue
         except RecursionError:
             context.error(InputError(display, "nested too deeply to read"))
             continue
         context.checked()
         yield from resources
+
+
+def os_error_text(exc: OSError) -> str:
+    """An OSError in words: ELOOP's "too many levels of symbolic links" is a loop."""
+    import errno
+
+    if exc.errno == errno.ELOOP:
+        return "symlink loop (its links lead back to themselves)"
+    return exc.strerror or str(exc)
 
 
 def for_role(role: str) -> list[SourceEntry]:
