@@ -108,7 +108,7 @@ def _evidence(stops: list[Any]) -> dict[str, Any]:
         "by": [{"actor": label, "times": n} for label, n in by.most_common()],
         "first": stops[0].event.iso_time,
         "last": stops[-1].event.iso_time,
-        "event_ids": [s.event.id for s in stops[-5:]],
+        "event_ids": [s.event.id for s in stops],  # all of them; the text report shortens
         "how": sorted({s.how for s in stops}),
         "why_person": sorted({s.event.actor.reason for s in stops}),
     }

@@ -73,6 +73,17 @@ def history_line(history: dict[str, Any]) -> str:
     )
 
 
+SHOWN_EVENT_IDS = 5
+
+
+def _event_ids(ids: list[str]) -> str:
+    """The latest few event ids; JSON keeps them all."""
+    shown = ", ".join(ids[-SHOWN_EVENT_IDS:])
+    if len(ids) <= SHOWN_EVENT_IDS:
+        return shown
+    return f"{shown} (the {SHOWN_EVENT_IDS} latest of {len(ids)}; --format json lists all)"
+
+
 def _evidence_lines(evidence: dict[str, Any], cost: dict[str, Any] | None) -> str:
     """History findings: the evidence and the money, indented under the finding."""
     lines = []
@@ -87,7 +98,7 @@ def _evidence_lines(evidence: dict[str, Any], cost: dict[str, Any] | None) -> st
     if evidence.get("arn"):
         lines.append(evidence["arn"])
     if evidence.get("event_ids"):
-        lines.append("events: " + ", ".join(evidence["event_ids"]))
+        lines.append("events: " + _event_ids(evidence["event_ids"]))
     if cost and cost.get("assumptions"):
         a = cost["assumptions"]
         lines.append(
