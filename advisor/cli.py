@@ -442,7 +442,8 @@ def _fix_stdin(args: argparse.Namespace, settings: Settings, lint: Any) -> int:
         return 2 if result.errors else 1 if changes else 0
     sys.stdout.flush()
     if changes:
-        sys.stdout.buffer.write(changes[0][2].encode("utf-8"))
+        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+        sys.stdout.buffer.write(bom + changes[0][2].encode("utf-8"))
     else:
         sys.stdout.buffer.write(raw)
     sys.stdout.flush()
@@ -569,7 +570,9 @@ def run_audit(args: argparse.Namespace) -> int:
     try:
         from advisor.audit.account_reader import Options
         from advisor.audit.audit_command import run_audit as audit
-    except ImportError:
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in ("boto3", "botocore", "s3transfer"):
+            raise  # not the SDK missing: a bug, reported as one
         raise ConfigError("audit needs the AWS SDK: pip install 'ecs-advisor[aws]'") from None
     from advisor.history.actors import ActorRules
     from advisor.history.timefmt import UTC, parse_bound

@@ -122,3 +122,21 @@ def test_commands_that_need_the_sdk_say_how_to_install_it(args, command):
     assert run.stderr == (
         f"ecs-advisor: error: {command} needs the AWS SDK: pip install 'ecs-advisor[aws]'\n"
     )
+
+
+def test_another_missing_module_is_not_blamed_on_the_sdk():
+    # A broken install (one of our own modules missing) is a bug to report, not the [aws] extra.
+    script = WITHOUT_SDK.replace(
+        '("boto3", "botocore", "s3transfer")', '("advisor.audit.account_reader",)'
+    ).replace('name.split(".")[0] in', "name in")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    run = subprocess.run(
+        [sys.executable, "-c", script, "audit", "--region", REGION],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2 and "pip install" not in run.stderr
+    assert run.stderr.startswith("ecs-advisor: internal error: ModuleNotFoundError")

@@ -104,3 +104,17 @@ def test_fix_from_stdin_refuses_what_it_cannot_do_in_one_line(args, message):
     run = _lint(JOB, *args, "--fix")
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr == f"ecs-advisor: error: {message}\n"
+
+
+def test_fix_from_stdin_keeps_a_byte_order_mark():
+    env = {k: v for k, v in os.environ.items() if k != "PRE_COMMIT"}
+    run = subprocess.run(
+        [sys.executable, "-m", "advisor", "lint", "-", "--stdin-filename", "s.json", "--fix"],
+        input=b"\xef\xbb\xbf" + UNTAGGED_SERVICE.encode(),
+        capture_output=True,
+        cwd=REPO / "tests",
+        env=env,
+        timeout=60,
+    )
+    assert run.returncode == 0 and run.stdout.startswith(b"\xef\xbb\xbf{\n")
+    assert b'"enableECSManagedTags": true' in run.stdout

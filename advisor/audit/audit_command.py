@@ -50,11 +50,17 @@ def _targets(args: Any) -> list[tuple[str | None, Any]]:
     return [(None, base)]
 
 
+def _home_region(session: Any) -> str:
+    """Where to ask STS and EC2: as the AWS CLI chooses, AWS_REGION first (boto3's own region
+    is AWS_DEFAULT_REGION or the profile's, and boto3 does not read AWS_REGION)."""
+    return os.environ.get("AWS_REGION") or session.region_name or "us-east-1"
+
+
 def _regions(args: Any, session: Any) -> list[str]:
     if args.all_regions:
         # The regions enabled for the account (opt-in regions that are not would fail).
         try:
-            ec2 = aws_session.client(session, "ec2", session.region_name or "us-east-1")
+            ec2 = aws_session.client(session, "ec2", _home_region(session))
             return sorted(r["RegionName"] for r in ec2.describe_regions()["Regions"])
         except (ClientError, BotoCoreError) as exc:
             raise ConfigError(
@@ -62,7 +68,6 @@ def _regions(args: Any, session: Any) -> list[str]:
             ) from None
     if args.region:
         return args.region
-    # As the AWS CLI: AWS_REGION first; boto3's own region is AWS_DEFAULT_REGION or the profile's.
     region = os.environ.get("AWS_REGION") or session.region_name
     if not region:
         raise ConfigError("no region: pass --region, --all-regions, or set AWS_REGION")
@@ -91,8 +96,7 @@ def run_audit(args: Any, settings: Settings, options: Options) -> Result:
     accounts = []
     for role, base in targets:
         try:
-            home = os.environ.get("AWS_REGION") or base.region_name or "us-east-1"
-            accounts.append(_open_account(role, base, home))
+            accounts.append(_open_account(role, base, _home_region(base)))
         except NoCredentialsError:
             result.audit_errors.append(
                 {
