@@ -118,3 +118,10 @@ def test_fix_from_stdin_keeps_a_byte_order_mark():
     )
     assert run.returncode == 0 and run.stdout.startswith(b"\xef\xbb\xbf{\n")
     assert b'"enableECSManagedTags": true' in run.stdout
+
+
+def test_fix_from_stdin_fails_on_what_it_could_not_fix():
+    service = json.loads(UNTAGGED_SERVICE) | {"launchType": "fargate"}  # no safe fix for this
+    run = _lint(json.dumps(service), "-", "--stdin-filename", "s.json", "--fix")
+    assert json.loads(run.stdout)["enableECSManagedTags"] is True
+    assert run.stderr == "ecs-advisor: fixed 2 problem(s); 1 remain\n" and run.returncode == 1
