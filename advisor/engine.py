@@ -104,15 +104,16 @@ def stable_pointer(data: object, pointer: str) -> str:
     return "/" + "/".join(parts) if parts else ""
 
 
-def fingerprint(code: str, resource: Resource, pointer: str) -> str:
+def fingerprint(code: str, resource: Resource, pointer: str, path: str | None = None) -> str:
     """A finding's identity for baselines and code scanning: never its line number. Files: the
     rule, the file, the resource and the stable pointer. Histories and live resources: the rule
-    and the resource (their evidence moves on as new events arrive)."""
+    and the resource (their evidence moves on as new events arrive). ``path`` replaces the
+    document's path as typed (a baseline names files from its repository's root)."""
     import hashlib  # only when there is a finding: a clean lint never pays for OpenSSL
 
     document = resource.document
     data = document.data
-    path = document.path
+    path = document.path if path is None else path
     if data is None or document.from_api:
         parts = (code, path, resource.label, getattr(resource, "arn", ""))
     else:
