@@ -221,18 +221,19 @@ def _overrides(args: argparse.Namespace) -> Overrides:
     return overrides
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _settings(args: argparse.Namespace, overrides: Overrides | None = None) -> Settings:
     """The run's settings: ``--config`` or the configuration above here, the flags on top."""
     settings = load_settings_file(Path(args.config)) if args.config else load_settings()
-    return _overrides(args).apply(settings)
+    return (overrides or _overrides(args)).apply(settings)
 
 
 def run_lint(args: argparse.Namespace) -> int:
     from advisor.engine import lint_paths
 
-    settings = _settings(args)
+    overrides = _overrides(args)
+    settings = _settings(args, overrides)
     # Each file's settings: the configuration nearest to it (ruff's way), unless --config.
-    configs = Configs(settings, _overrides(args), discover=not args.config)
+    configs = Configs(settings, overrides, discover=not args.config)
     # pre-commit names every JSON file in a change: those are not files a person chose.
     person_named = not os.environ.get("PRE_COMMIT")
     if args.diff and not args.fix:
