@@ -11,6 +11,7 @@ import argparse
 import io
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from advisor import __version__
 from advisor.config import (
     FAIL_ON_CHOICES,
     ConfigError,
+    Configs,
+    Overrides,
     Settings,
     checked_selectors,
     load_settings,
@@ -354,28 +357,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings_file(Path(args.config)) if args.config else load_settings()
+def _overrides(args: argparse.Namespace) -> Overrides:
+    """The command line's settings, checked once: they win over every configuration file."""
+    overrides = Overrides()
     select = _selectors(args.select)
     if select is not None:
-        settings.select = checked_selectors(select, "--select")
+        overrides.select = checked_selectors(select, "--select")
     ignore = _selectors(args.ignore)
     if ignore is not None:
-        settings.ignore = checked_selectors(ignore, "--ignore") if ignore else []
+        overrides.ignore = checked_selectors(ignore, "--ignore") if ignore else []
     for flag in ("extend_select", "extend_ignore"):
         extra = _selectors(getattr(args, flag, None))
         if extra:
             name = "--" + flag.replace("_", "-")
-            getattr(settings, flag).extend(checked_selectors(extra, name))
-    if args.fail_on:
-        settings.fail_on = args.fail_on
-    return settings
+            setattr(overrides, flag, checked_selectors(extra, name))
+    overrides.fail_on = args.fail_on
+    return overrides
+
+
+def _settings(args: argparse.Namespace, overrides: Overrides | None = None) -> Settings:
+    """The run's settings: ``--config`` or the configuration above here, the flags on top."""
+    settings = load_settings_file(Path(args.config)) if args.config else load_settings()
+    return (overrides or _overrides(args)).apply(settings)
 
 
 def run_lint(args: argparse.Namespace) -> int:
     from advisor.engine import lint_paths
 
-    settings = _settings(args)
+    overrides = _overrides(args)
+    settings = _settings(args, overrides)
+    # Each file's settings: the configuration nearest to it (ruff's way), unless --config.
+    configs = Configs(settings, overrides, discover=not args.config)
     # pre-commit names every JSON file in a change: those are not files a person chose.
     person_named = not os.environ.get("PRE_COMMIT")
     if args.diff and not args.fix:
@@ -393,15 +405,17 @@ def run_lint(args: argparse.Namespace) -> int:
     stdin_source = "python" if args.stdin_filename.endswith(".py") else None
 
     def lint() -> Any:
-        return lint_paths(args.paths, settings, person_named, args.stdin_filename, stdin_source)
+        return lint_paths(
+            args.paths, settings, person_named, args.stdin_filename, stdin_source, configs
+        )
 
     if args.fix:
         from advisor import fix
 
         if "-" in args.paths:
-            return _fix_stdin(args, settings, lint)
+            return _fix_stdin(args, settings, lint, configs.for_path)
         result = lint()
-        _gate(args, result, settings)
+        _gate(args, result, configs.for_path)
         changes = fix.fixed_files(result)
         if args.diff:
             for path, old, new in changes:
@@ -412,10 +426,15 @@ def run_lint(args: argparse.Namespace) -> int:
         fix.write(changes)
         if changes:
             print(f"ecs-advisor: fixed {len(changes)} file(s)", file=sys.stderr)
-    return _report(args, lint(), settings)
+    return _report(args, lint(), settings, configs.for_path)
 
 
-def _fix_stdin(args: argparse.Namespace, settings: Settings, lint: Any) -> int:
+def _fix_stdin(
+    args: argparse.Namespace,
+    settings: Settings,
+    lint: Any,
+    settings_for: Callable[[str], Settings],
+) -> int:
     """``lint - --fix``: the fixed document on standard output, as ruff does, so an editor can
     pipe a buffer through it; ``--diff``: the change as a patch. A document that does not parse
     is echoed unchanged (a pipeline never loses it), with the error on standard error."""
@@ -431,7 +450,7 @@ def _fix_stdin(args: argparse.Namespace, settings: Settings, lint: Any) -> int:
     raw = sys.stdin.buffer.read()
     sys.stdin = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8")  # the source reads it again
     result = lint()
-    _gate(args, result, settings)
+    _gate(args, result, settings_for)
     for error in result.errors:
         print(f"ecs-advisor: error: {error}", file=sys.stderr)
     changes = [] if result.errors else fix.fixed_files(result, args.stdin_filename)
@@ -458,21 +477,27 @@ def _fix_stdin(args: argparse.Namespace, settings: Settings, lint: Any) -> int:
     return result.exit_code(settings.fail_threshold())
 
 
-def _gate(args: argparse.Namespace, result: Any, settings: Settings) -> None:
+def _gate(args: argparse.Namespace, result: Any, settings_for: Callable[[str], Settings]) -> None:
     """Per-file ignores, then the baseline: what the report (and --fix) is left with."""
     from advisor import baseline, gate
 
-    gate.apply_per_file_ignores(result, settings)
+    gate.apply_per_file_ignores(result, settings_for)
     if args.baseline and not args.update_baseline:
         result.baselined = baseline.apply(args.baseline, result)
 
 
-def _report(args: argparse.Namespace, result: Any, settings: Settings) -> int:
+def _report(
+    args: argparse.Namespace,
+    result: Any,
+    settings: Settings,
+    settings_for: Callable[[str], Settings] | None = None,
+) -> int:
+    """Gate and print the result; ``settings_for`` gives a file's settings (default: the run's)."""
     from advisor import baseline, report
 
     if args.update_baseline and not args.baseline:
         raise ConfigError("--update-baseline needs --baseline FILE")
-    _gate(args, result, settings)
+    _gate(args, result, settings_for or (lambda _path: settings))
     if args.update_baseline:
         baseline.write(args.baseline, result.findings)
         print(

@@ -1,12 +1,21 @@
 """Settings: ``[tool.ecs-advisor]`` in pyproject.toml or ``.ecs-advisor.toml``, then the command line.
 
-The nearest directory (from the current one up to the repository root) holding either file wins; within one
+Each linted file gets the settings of the nearest directory above it (up to the repository root)
+holding either file, as ruff does, so the services of a monorepo keep their own; within one
 directory ``.ecs-advisor.toml`` wins over ``pyproject.toml``, as ``ruff.toml`` does for ruff. A
-pyproject.toml without a ``[tool.ecs-advisor]`` table does not count.
+pyproject.toml without a ``[tool.ecs-advisor]`` table does not count. A file with no configuration
+above it gets the run's: the one above the current directory. ``--config FILE`` replaces discovery.
+
+Per file: rule selection (select, ignore and their extend-), per-file-ignores (globs relative to
+their configuration file's folder), mutable-tags and the thresholds rules read. Per run, from the
+configuration above the current directory (or ``--config``): fail-on (one exit code), exclude
+(discovery), and what only the command line says (baseline, output format). Command-line flags win
+over every file: ``--select``/``--ignore`` replace, ``--extend-*`` add.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,16 +99,24 @@ def find_config_file(start: Path) -> tuple[Path, dict[str, Any]] | None:
     home directory cannot change a repository's results.
     """
     for folder in (start, *start.parents):
-        dedicated = folder / ".ecs-advisor.toml"
-        if dedicated.is_file():
-            return dedicated, _dedicated_table(_read_toml(dedicated))
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
-            table = _read_toml(pyproject).get("tool", {}).get("ecs-advisor")
-            if table is not None:
-                return pyproject, table
+        found = _config_in(folder)
+        if found is not None:
+            return found
         if (folder / ".git").exists():
             break
+    return None
+
+
+def _config_in(folder: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The configuration file of this folder alone, and its ecs-advisor table."""
+    dedicated = folder / ".ecs-advisor.toml"
+    if dedicated.is_file():
+        return dedicated, _dedicated_table(_read_toml(dedicated))
+    pyproject = folder / "pyproject.toml"
+    if pyproject.is_file():
+        table = _read_toml(pyproject).get("tool", {}).get("ecs-advisor")
+        if table is not None:
+            return pyproject, table
     return None
 
 
@@ -211,3 +228,79 @@ def settings_from_table(path: Path, table: dict[str, Any]) -> Settings:
                 raise ConfigError(f"{path}: {key} must be a whole number of at least 1")
             setattr(settings, key.replace("-", "_"), value)
     return settings
+
+
+class Overrides:
+    """What the command line says about settings a configuration file can also set: it wins."""
+
+    def __init__(self) -> None:
+        self.select: list[str] | None = None  # replaces select
+        self.ignore: list[str] | None = None  # replaces ignore
+        self.extend_select: list[str] = []  # added to the file's
+        self.extend_ignore: list[str] = []
+        self.fail_on: str | None = None
+
+    def apply(self, settings: Settings) -> Settings:
+        if self.select is not None:
+            settings.select = self.select
+        if self.ignore is not None:
+            settings.ignore = self.ignore
+        settings.extend_select = [*settings.extend_select, *self.extend_select]
+        settings.extend_ignore = [*settings.extend_ignore, *self.extend_ignore]
+        if self.fail_on:
+            settings.fail_on = self.fail_on
+        return settings
+
+
+class Configs:
+    """Each linted file's settings: the nearest configuration above it, the command line on top.
+
+    Looked up once per folder and read once per file, so a thousand files in one folder cost
+    one look; a folder without a configuration takes its parent's. Files with none above them,
+    up to the repository root, get the run's settings (the configuration above the current
+    directory); with ``--config`` every file does.
+    """
+
+    def __init__(self, run: Settings, overrides: Overrides, discover: bool = True) -> None:
+        self.run = run
+        self.overrides = overrides
+        self.discover = discover
+        self._by_folder: dict[str, Settings] = {}
+        self._by_file: dict[Path, Settings] = {}
+        if run.source is not None:
+            self._by_file[run.source.resolve()] = run
+        if discover:  # ``run`` was found from here: the folders it looked at need no second look
+            folder = os.getcwd()
+            while True:
+                self._by_folder[folder] = run
+                parent = os.path.dirname(folder)
+                if parent == folder or os.path.exists(os.path.join(folder, ".git")):
+                    break
+                if run.source is not None and folder == os.path.dirname(run.source):
+                    break
+                folder = parent
+
+    def for_path(self, path: str) -> Settings:
+        """The settings of the file at ``path`` (as typed: relative to the current directory)."""
+        if not self.discover or path == "-":
+            return self.run
+        return self._of_folder(os.path.dirname(os.path.abspath(path)))
+
+    def _of_folder(self, folder: str) -> Settings:
+        cached = self._by_folder.get(folder)
+        if cached is not None:
+            return cached
+        found = _config_in(Path(folder))
+        parent = os.path.dirname(folder)
+        if found is not None:
+            key = found[0].resolve()
+            settings = self._by_file.get(key)
+            if settings is None:
+                settings = self.overrides.apply(settings_from_table(*found))
+                self._by_file[key] = settings
+        elif parent == folder or os.path.exists(os.path.join(folder, ".git")):
+            settings = self.run
+        else:
+            settings = self._of_folder(parent)
+        self._by_folder[folder] = settings
+        return settings

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from advisor.config import Settings
+from advisor.config import Configs, Settings
 from advisor.model import SEVERITY_RANK, Finding, InputError, Resource
 from advisor.sources.discover import discover
 from advisor.sources.registry import SourceEntry, for_role
@@ -104,15 +104,16 @@ def stable_pointer(data: object, pointer: str) -> str:
     return "/" + "/".join(parts) if parts else ""
 
 
-def fingerprint(code: str, resource: Resource, pointer: str) -> str:
+def fingerprint(code: str, resource: Resource, pointer: str, path: str | None = None) -> str:
     """A finding's identity for baselines and code scanning: never its line number. Files: the
     rule, the file, the resource and the stable pointer. Histories and live resources: the rule
-    and the resource (their evidence moves on as new events arrive)."""
+    and the resource (their evidence moves on as new events arrive). ``path`` replaces the
+    document's path as typed (a baseline names files from its repository's root)."""
     import hashlib  # only when there is a finding: a clean lint never pays for OpenSSL
 
     document = resource.document
     data = document.data
-    path = document.path
+    path = document.path if path is None else path
     if data is None or document.from_api:
         parts = (code, path, resource.label, getattr(resource, "arn", ""))
     else:
@@ -175,12 +176,20 @@ def read(
     return resources
 
 
-def judge(result: Result, resources: list[Resource], settings: Settings) -> None:
-    """The rules of the settings' selection on the resources, into the result."""
+def judge(
+    result: Result, resources: list[Resource], settings: Settings, configs: Configs | None = None
+) -> None:
+    """The rules of the settings' selection on the resources, into the result; with ``configs``,
+    each resource's by the settings of its file."""
     result.resources.extend(resources)
-    result.findings.extend(
-        check_resources(resources, settings_rules(settings), settings.rule_options())
-    )
+    groups: dict[int, tuple[Settings, list[Resource]]] = {}
+    for resource in resources:
+        chosen = settings if configs is None else configs.for_path(resource.document.path)
+        groups.setdefault(id(chosen), (chosen, []))[1].append(resource)
+    for chosen, judged in groups.values():
+        result.findings.extend(
+            check_resources(judged, settings_rules(chosen), chosen.rule_options())
+        )
 
 
 def lint_paths(
@@ -189,12 +198,14 @@ def lint_paths(
     person_named: bool = True,
     stdin_name: str = "-",
     stdin_source: str | None = None,
+    configs: Configs | None = None,
 ) -> Result:
-    """Lint files and folders; ``-`` reads standard input (reported as ``stdin_name``)."""
+    """Lint files and folders; ``-`` reads standard input (reported as ``stdin_name``).
+    ``settings`` are the run's (discovery, excludes); ``configs``, if given, each file's."""
     result = Result()
     context = ReadContext(settings, result, person_named)
     context.stdin_name = stdin_name
-    judge(result, read(paths, "config", context, stdin_source), settings)
+    judge(result, read(paths, "config", context, stdin_source), settings, configs)
     if settings.cost_region is not None:
         from advisor.enrich import Pricing, price_services
 

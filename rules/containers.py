@@ -88,7 +88,8 @@ class MutableImageTag(Rule[TaskDefinition]):
         "definition revision can run different code, a scaling event can deploy an untested "
         "image, and a rollback to an older revision does not roll the code back. A version tag "
         "or a digest pins what runs. Image references that are template placeholders are left "
-        "alone."
+        "alone. "
+        "A warning, not an error: the task still runs, but what it runs can change under it."
     )
     example = _task(image="acme/report:latest")
     fixed = _task(image="acme/report:2.1.0")
@@ -220,7 +221,8 @@ class SecretInEnvironment(Rule[TaskDefinition]):
         "as Security Hub's ECS.8 counts them. Log driver options "
         "(a FireLens `apikey`) likewise. A number counts as it reads in JSON: `48151623` under "
         "`DB_PASSWORD` is a password in plain text (and AWS rejects the number besides). The "
-        "finding names the variable and never its value."
+        "finding names the variable and never its value. "
+        "An error: the value is exposed from the moment the file is committed, whatever happens next."
     )
     example = _task(environment='{"name": "DB_PASSWORD", "value": "hunter2-prod"}')
     fixed = _task(

@@ -83,7 +83,8 @@ class DuplicateContainerName(Rule[TaskDefinition]):
         "A container's name is how everything else in the task refers to it (`dependsOn`, "
         "`links`, `volumesFrom`, a load balancer's `containerName`, overrides), so it must be "
         "unique within the task definition; RegisterTaskDefinition rejects a duplicate. It "
-        "happens when a sidecar block is copied and only its image is changed."
+        "happens when a sidecar block is copied and only its image is changed. "
+        "An error: AWS refuses the task definition, so nothing deploys."
     )
     example = _task(sidecar="app")
     fixed = _task()
@@ -144,7 +145,8 @@ class UnknownContainerReference(Rule[TaskDefinition]):
         "is rejected, and so is the `awsfirelens` log driver without a container that has a "
         "`firelensConfiguration` to route the logs. Typos and renamed sidecars are the usual "
         "causes. When a container's name is a template value, references are not judged: they "
-        "may name it."
+        "may name it. "
+        "An error: AWS refuses the task definition, so nothing deploys."
     )
     example = _task(
         app='\n      "dependsOn": [{"containerName": "otel-collector", "condition": "START"}],'
@@ -195,7 +197,8 @@ class UnknownVolumeReference(Rule[TaskDefinition]):
         "A container mounts volumes the task declares: `mountPoints[].sourceVolume` must be the "
         "name of an entry in the task definition's `volumes`. Otherwise AWS rejects it (\"Unknown "
         'volume"). It happens when the volume is renamed, or declared in another revision. When '
-        "a volume's name is a template value, mount points are not judged."
+        "a volume's name is a template value, mount points are not judged. "
+        "An error: AWS refuses the task definition, so nothing deploys."
     )
     example = _task(
         app='\n      "mountPoints": [{"sourceVolume": "cache", "containerPath": "/var/cache/shop"}],',
@@ -268,7 +271,8 @@ class ContainerResourcesExceedTask(Rule[TaskDefinition]):
         'used." So a hard limit above a smaller reservation is not counted; equal totals are '
         'allowed. Task sizes may be unit strings (`"1 vCPU"`, `"2 GB"`). Values a template '
         "sets are not added up; Windows task definitions for EC2 are left alone, since ECS "
-        "ignores task-level sizes for Windows containers there."
+        "ignores task-level sizes for Windows containers there. "
+        "An error: AWS refuses the task definition, so nothing deploys."
     )
     example = _task(cpu="512")
     fixed = _task()
@@ -348,7 +352,8 @@ class FargateUnsupportedParameter(Rule[TaskDefinition]):
         "task placement constraints (an empty list is fine). A task definition that requires "
         "FARGATE compatibility and sets one is rejected at registration. Where "
         "`privileged-container` and `host-pid-namespace` warn about the risk on any launch "
-        "type, this rule reports that AWS will refuse the task definition."
+        "type, this rule reports that AWS will refuse the task definition. "
+        "An error: AWS refuses the task definition, so nothing deploys."
     )
     example = _task(app='\n      "privileged": true,')
     fixed = _task(app='\n      "privileged": false,')
@@ -424,7 +429,8 @@ class TaskDefinitionTooLarge(Rule[TaskDefinition]):
         "tokens) in UTF-8, which is what the AWS CLI and the SDKs send: the indentation of the "
         "file does not count, its content does. Output-only fields of a console export count "
         "too, as they would if the export were registered. Long inline scripts in `command`, "
-        "large environments and many containers are the usual causes."
+        "large environments and many containers are the usual causes. "
+        "An error: AWS refuses the request, so nothing deploys."
     )
     example = _large_task(66_000)
     # The fix the rule advises: the routes move to an environment file in S3.

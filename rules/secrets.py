@@ -138,7 +138,8 @@ class SecretInCommand(Rule[TaskDefinition]):
         "GitHub, Slack and Stripe tokens). References the shell or a template fills in "
         "(`$DB_PASSWORD`, `${PASSWORD}`, `$(cat /run/secrets/db)`, `<password>`) are not "
         "credentials, and neither is mysql's bare `--password` or `-p`, which prompt. The finding "
-        "names the container and the position, never the value."
+        "names the container and the position, never the value. "
+        "An error: the value is exposed from the moment the file is committed, whatever happens next."
     )
     example = _TASK.format(
         command='["sh", "-c", "mysql -h db.internal -u migrator -pW1nter-2024 shop < /sql/up.sql"]',

@@ -137,7 +137,8 @@ class LaunchTypeWithCapacityProvider(Rule[Resource]):
         '("Specifying both a launch type and capacity provider strategy is not supported"), so '
         "the deployment fails. It usually happens when someone adds Fargate Spot to a file that "
         "still says `launchType: FARGATE`. An empty strategy list, or a value a template fills "
-        "in, is not reported."
+        "in, is not reported. "
+        "An error: AWS refuses the request, so nothing deploys."
     )
     example = _BOTH_SET
     fixed = _BOTH_SET.replace('  "launchType": "FARGATE",\n', "")

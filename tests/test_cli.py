@@ -130,9 +130,12 @@ def test_dedicated_file_wins_and_nearest_directory_wins(cli, tmp_path, monkeypat
     _, out, _ = cli("lint", "--format", "json", "td.json")
     assert [f["code"] for f in json.loads(out)["findings"]] == ["ECS401"]
     write(tmp_path, "sub/pyproject.toml", '[tool.ecs-advisor]\nselect = ["ECS301"]\n')
+    write(tmp_path, "sub/td.json", ERROR_TOO)
     monkeypatch.chdir(tmp_path / "sub")
-    _, out, _ = cli("lint", "--format", "json", "../td.json")
-    assert [f["code"] for f in json.loads(out)["findings"]] == ["ECS301"]
+    _, out, _ = cli("lint", "--format", "json", "td.json", "../td.json")
+    # each file its nearest configuration, wherever the run starts
+    found = [(f["path"], f["code"]) for f in json.loads(out)["findings"]]
+    assert sorted(found) == [("../td.json", "ECS401"), ("td.json", "ECS301")]
 
 
 def test_pyproject_without_our_table_is_passed_over(cli, tmp_path, monkeypatch):
