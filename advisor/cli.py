@@ -92,7 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="show what each service costs a month (its task definition must be linted too)",
     )
-    lint.add_argument("--region", help="prices for --cost (default: AWS_REGION, then us-east-1)")
+    lint.add_argument(
+        "--region",
+        help="prices for --cost (default: where each service's ARNs, awslogs-region or ECR "
+        "registry say, else AWS_REGION, AWS_DEFAULT_REGION, then us-east-1)",
+    )
     lint.add_argument("--fix", action="store_true", help="apply the safe fixes (see 'explain')")
     lint.add_argument(
         "--diff", action="store_true", help="with --fix: print the changes, write nothing"
@@ -227,11 +231,13 @@ def run_lint(args: argparse.Namespace) -> int:
     if args.diff and not args.fix:
         raise ConfigError("--diff goes with --fix")
     if args.cost:
-        from advisor.cost.prices import PriceError, PriceTable, default_region
+        from advisor.cost.prices import PriceError, PriceTable
 
-        settings.cost_region = args.region or default_region()
+        settings.cost, settings.cost_region = True, args.region
         try:
-            PriceTable.load().check_region(settings.cost_region)
+            table = PriceTable.load()
+            if args.region:
+                table.check_region(args.region)
         except PriceError as exc:
             raise ConfigError(str(exc)) from None
     stdin_source = "python" if args.stdin_filename.endswith(".py") else None

@@ -10,6 +10,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from conftest import good_service, good_taskdef
 
 from advisor.cost.prices import PriceTable
 
@@ -132,3 +133,130 @@ def test_arm_spot_in_ap_south_2_and_none_in_sa_east_1(cli):
 def test_no_windows_where_fargate_has_none(cli):
     code, _, err = cli("cost", *ONE_HOUR, "--os", "windows", "--region", "ap-southeast-6")
     assert code == 2 and "no Fargate Windows price for ap-southeast-6" in err
+
+
+# --- lint --cost: the region, and what could not be priced ---------------------------------
+
+
+def _deploy(tmp_path, service: dict, taskdef: dict | None = None) -> None:
+    (tmp_path / "deploy").mkdir(exist_ok=True)
+    if taskdef is not None:
+        (tmp_path / "deploy" / "td.json").write_text(json.dumps(taskdef, indent=2))
+    (tmp_path / "deploy" / "svc.json").write_text(json.dumps(service, indent=2))
+
+
+def _costs(cli, *args):
+    code, out, err = cli("lint", "--cost", "--format", "json", *args, "deploy")
+    assert code in (0, 1), err
+    return json.loads(out, parse_float=Decimal)["costs"]
+
+
+def graviton(**fields) -> dict:
+    td = good_taskdef(cpu="1024", memory="2048", runtimePlatform={"cpuArchitecture": "ARM64"})
+    td.update(fields)
+    return td
+
+
+def test_a_us_west_2_graviton_service_is_priced_where_its_arn_says(cli, tmp_path):
+    service = good_service(
+        taskDefinition="arn:aws:ecs:us-west-2:123456789012:task-definition/web:7", desiredCount=2
+    )
+    _deploy(tmp_path, service, graviton())
+    [cost] = _costs(cli)
+    # 2 tasks x 730 h x (1 vCPU x 0.03238 + 2 GB x 0.00356) = 1460 x 0.0395 = 57.67
+    assert cost["monthly_usd"] == Decimal("57.67")
+    assert (cost["region"], cost["architecture"]) == ("us-west-2", "arm64")
+    assert cost["region_source"] == "the service's task definition ARN"
+    _, text, _ = cli("lint", "--cost", "deploy")
+    assert "region us-west-2 (from the service's task definition ARN)" in text
+    assert "$57.67" in text
+
+
+@pytest.mark.parametrize(
+    ("where", "region", "said"),
+    [
+        ("awslogs", "eu-west-1", "awslogs-region of container 'web'"),
+        ("ecr", "ap-south-1", "the ECR registry of container 'web'"),
+        ("arn", "eu-west-2", "the task definition's ARN"),
+    ],
+)
+def test_the_region_from_the_task_definition(cli, tmp_path, monkeypatch, where, region, said):
+    monkeypatch.setenv("AWS_REGION", "us-east-1")  # the configuration says better
+    td = good_taskdef(cpu="1024", memory="2048")
+    container = td["containerDefinitions"][0]
+    container["logConfiguration"]["options"].pop("awslogs-region", None)
+    if where == "awslogs":
+        container["logConfiguration"]["options"]["awslogs-region"] = region
+    elif where == "ecr":
+        container["image"] = f"123456789012.dkr.ecr.{region}.amazonaws.com/web:1.4.2"
+    else:
+        td["taskDefinitionArn"] = f"arn:aws:ecs:{region}:123456789012:task-definition/web:3"
+    _deploy(tmp_path, good_service(taskDefinition="web"), td)
+    [cost] = _costs(cli, "--ignore", "output-only-field")
+    assert (cost["region"], cost["region_source"]) == (region, said)
+
+
+def test_an_explicit_region_wins_and_the_environment_comes_before_the_default(
+    cli, tmp_path, monkeypatch
+):
+    td = good_taskdef(cpu="1024", memory="2048")
+    td["containerDefinitions"][0]["logConfiguration"]["options"].pop("awslogs-region", None)
+    _deploy(tmp_path, good_service(taskDefinition="web"), td)
+    [cost] = _costs(cli, "--region", "eu-west-2")
+    assert (cost["region"], cost["region_source"]) == ("eu-west-2", "--region")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-north-1")
+    [cost] = _costs(cli)
+    assert (cost["region"], cost["region_source"]) == ("eu-north-1", "AWS_DEFAULT_REGION")
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    [cost] = _costs(cli)
+    assert cost["region"] == "us-east-1"
+    assert cost["region_source"] == (
+        "assumed: nothing in the configuration, AWS_REGION or AWS_DEFAULT_REGION says"
+    )
+    _, text, _ = cli("lint", "--cost", "deploy")
+    assert "region us-east-1 (assumed: nothing in the configuration" in text
+
+
+def test_services_in_two_regions_say_each_one(cli, tmp_path):
+    west = good_service(
+        serviceName="west",
+        taskDefinition="arn:aws:ecs:us-west-2:123456789012:task-definition/web:7",
+    )
+    _deploy(tmp_path, west, graviton())
+    east = good_service(
+        serviceName="east",
+        taskDefinition="arn:aws:ecs:eu-west-1:123456789012:task-definition/web:7",
+    )
+    (tmp_path / "deploy" / "east.json").write_text(json.dumps(east, indent=2))
+    costs = {c["resource"]: c for c in _costs(cli)}
+    assert costs["prod/west"]["region"] == "us-west-2"
+    assert costs["prod/east"]["region"] == "eu-west-1"
+    _, text, _ = cli("lint", "--cost", "deploy")
+    assert "regions as noted" in text
+    assert "us-west-2 (from the service's task definition ARN)" in text
+    assert "eu-west-1 (from the service's task definition ARN)" in text
+
+
+def test_a_total_over_nothing_priced_is_na(cli, tmp_path):
+    _deploy(tmp_path, good_service(taskDefinition="nowhere:1"))
+    [cost] = _costs(cli, "--region", "us-west-2")
+    assert cost["monthly_usd"] is None and cost["region"] == "us-west-2"
+    assert cost["notes"] == ["task definition nowhere:1 is not in this run"]
+    _, text, _ = cli("lint", "--cost", "--region", "us-west-2", "deploy")
+    total = next(line for line in text.splitlines() if line.startswith("total"))
+    assert "n/a" in total and "$0.00" not in text
+    assert "region us-west-2 (from --region)" in text
+
+
+def test_a_price_missing_from_the_table_is_a_reason_for_that_service(cli, tmp_path):
+    windows = good_taskdef(
+        cpu="1024",
+        memory="2048",
+        runtimePlatform={"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE"},
+    )
+    _deploy(tmp_path, good_service(taskDefinition="web"), windows)
+    [cost] = _costs(cli, "--region", "ap-east-2")
+    assert cost["monthly_usd"] is None
+    assert cost["notes"][-1].startswith(
+        "not priced: no Fargate Windows price for ap-east-2 in the price table"
+    )
