@@ -156,9 +156,19 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--role-name", help="with --accounts: the role to assume in each")
     audit.add_argument("--max-workers", type=int, default=4, metavar="N")
     audit.add_argument("--format", choices=REPORT_FORMATS, default="text")
-    audit.add_argument("--output", metavar="FILE", help="write the report here (atomically)")
     audit.add_argument(
-        "--print-iam-policy", action="store_true", help="print the IAM policy it needs"
+        "--output",
+        metavar="FILE",
+        help="write the report here (atomically); s3://BUCKET/KEY prints it and also puts it "
+        "in S3 (s3:PutObject, a policy of its own: --print-iam-policy report-output)",
+    )
+    audit.add_argument(
+        "--print-iam-policy",
+        nargs="?",
+        const="read",
+        choices=("read", "report-output"),
+        help="print the read-only IAM policy the audit needs; 'report-output': the separate "
+        "s3:PutObject policy that --output s3://... needs",
     )
     audit.add_argument("--select", action="append", metavar="RULES")
     audit.add_argument("--ignore", action="append", metavar="RULES")
@@ -361,6 +371,17 @@ def run_history(args: argparse.Namespace) -> int:
 def run_audit(args: argparse.Namespace) -> int:
     import json
 
+    from advisor.audit import report_output
+
+    s3_output = args.output if args.output and args.output.startswith("s3://") else None
+    try:
+        if s3_output:
+            report_output.parse_s3_url(s3_output)
+        if args.print_iam_policy == "report-output":
+            print(json.dumps(report_output.output_policy(s3_output), indent=2))
+            return 0
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     if args.print_iam_policy:
         from advisor.audit.aws_session import IAM_POLICY
 
@@ -368,7 +389,7 @@ def run_audit(args: argparse.Namespace) -> int:
         return 0
     if args.role_arn and args.accounts:
         raise ConfigError("give --role-arn or --accounts with --role-name, not both")
-    if args.output:
+    if args.output and not s3_output:
         from advisor.atomic import check_writable
 
         check_writable(args.output)
@@ -406,7 +427,8 @@ def run_audit(args: argparse.Namespace) -> int:
     options.read_work_logs = settings.job_duration is None
     from advisor import progress
 
-    options.progress = progress.start("ecs-advisor audit", args.quiet, args.format, args.output)
+    file_output = None if s3_output else args.output
+    options.progress = progress.start("ecs-advisor audit", args.quiet, args.format, file_output)
     try:
         result = audit(args, settings, options)
     finally:
@@ -419,7 +441,15 @@ def run_audit(args: argparse.Namespace) -> int:
         )
     from advisor import report
 
-    report.emit(result, [(args.format, args.output)])
+    report.emit(result, [(args.format, file_output)])
+    if s3_output:
+        # The log has the report already; the copy in S3 is for the people who read it there.
+        try:
+            report_output.put_report(
+                s3_output, report.render(result, args.format), args.format, args.profile
+            )
+        except report_output.OutputError as exc:
+            raise ConfigError(str(exc)) from None
     return result.exit_code(settings.fail_threshold())
 
 

@@ -1,4 +1,4 @@
-"""Regenerate the README's rule table: ``python tests/update_readme.py``."""
+"""Regenerate the README's rule table and IAM policies: ``python tests/update_readme.py``."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ def main() -> None:
         updated,
         flags=re.S,
     )
+    updated = re.sub(
+        r"(<!-- iam-output-policy:start -->\n```json\n).*?(```\n<!-- iam-output-policy:end -->)",
+        lambda m: m.group(1) + output_policy() + "\n" + m.group(2),
+        updated,
+        flags=re.S,
+    )
     README.write_text(updated, encoding="utf-8")
 
 
@@ -33,6 +39,15 @@ def iam_policy() -> str:
     from advisor.audit.aws_session import IAM_POLICY
 
     return json.dumps(IAM_POLICY, indent=2)
+
+
+def output_policy() -> str:
+    """The separate s3:PutObject policy of ``audit --output s3://...``."""
+    import json
+
+    from advisor.audit.report_output import output_policy
+
+    return json.dumps(output_policy(None), indent=2)
 
 
 if __name__ == "__main__":
