@@ -185,7 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--ephemeral-storage", metavar="GIB", help="20-200 (default 20)")
     cost.add_argument("--arch", help="x86_64 or arm64 (default: the task definition's, or x86_64)")
     cost.add_argument("--os", help="linux or windows (default: the task definition's, or linux)")
-    cost.add_argument("--region", help="default: AWS_REGION, AWS_DEFAULT_REGION, then us-east-1")
+    cost.add_argument(
+        "--region",
+        help="default: the task definition's (ARN, awslogs-region, ECR registry), else "
+        "AWS_REGION, AWS_DEFAULT_REGION, then us-east-1",
+    )
     cost.add_argument("--spot", action="store_true", help="price on Fargate Spot")
     cost.add_argument("--tasks", default="1", metavar="N", help="tasks per run (1)")
     cost.add_argument(

@@ -260,3 +260,26 @@ def test_a_price_missing_from_the_table_is_a_reason_for_that_service(cli, tmp_pa
     assert cost["notes"][-1].startswith(
         "not priced: no Fargate Windows price for ap-east-2 in the price table"
     )
+
+
+# --- cost TASKDEF: the same, for one task definition ----------------------------------------
+
+
+def test_cost_of_a_task_definition_prices_where_it_logs(cli, tmp_path):
+    td = graviton()
+    td["containerDefinitions"][0]["logConfiguration"]["options"]["awslogs-region"] = "us-west-2"
+    (tmp_path / "td.json").write_text(json.dumps(td))
+    result = cost_json(cli, "td.json", "--duration", "1h")
+    assert result["region"] == "us-west-2"
+    assert result["region_source"] == "awslogs-region of container 'web'"
+    assert result["total_usd"] == Decimal("0.0395")  # 0.03238 + 2 x 0.00356
+    _, text, _ = cli("cost", "td.json", "--duration", "1h")
+    assert text.startswith(
+        "Fargate on-demand in us-west-2 (from awslogs-region of container 'web'), Linux/arm64"
+    )
+
+
+def test_cost_says_when_the_region_is_assumed(cli):
+    _, text, _ = cli("cost", *ONE_HOUR)
+    first = text.splitlines()[0]
+    assert first.startswith("Fargate on-demand in us-east-1 (assumed: nothing in the configuration")

@@ -37,12 +37,16 @@ def _said(service: Service, task_definition: TaskDefinition | None) -> Iterator[
         region = _arn_region(data.get(key))
         if region:
             yield region, what
-    if task_definition is None:
-        return
-    region = _arn_region(task_definition.data.get("taskDefinitionArn"))
+    if task_definition is not None:
+        yield from task_definition_says(task_definition.data)
+
+
+def task_definition_says(data: dict) -> Iterator[tuple[str, str]]:
+    """(region, what says it) from a task definition: its ARN, awslogs-region, ECR registry."""
+    region = _arn_region(data.get("taskDefinitionArn"))
     if region:
         yield region, "the task definition's ARN"
-    containers = task_definition.data.get("containerDefinitions")
+    containers = data.get("containerDefinitions")
     containers = (
         [c for c in containers if isinstance(c, dict)] if isinstance(containers, list) else []
     )
@@ -60,16 +64,26 @@ def _said(service: Service, task_definition: TaskDefinition | None) -> Iterator[
             yield found.group(1), f"the ECR registry of container {container.get('name')!r}"
 
 
+def environment_region() -> tuple[str, str]:
+    """Where nothing in the configuration says: AWS_REGION, AWS_DEFAULT_REGION, us-east-1."""
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        if os.environ.get(variable):
+            return os.environ[variable], variable
+    return "us-east-1", ASSUMED
+
+
+def first_said(said: list[tuple[str, str]]) -> tuple[str, str, list[str]]:
+    """The first place that names a region, else the environment's; with a note for each place
+    that names another."""
+    if not said:
+        return (*environment_region(), [])
+    region, where = said[0]
+    others = sorted({f"{w} says {r}" for r, w in said[1:] if r != region})
+    return region, where, [f"priced in {region}, although {o}" for o in others]
+
+
 def service_region(
     service: Service, task_definition: TaskDefinition | None
 ) -> tuple[str, str, list[str]]:
     """(region, where it came from, notes on other places that name another region)."""
-    said = list(_said(service, task_definition))
-    if said:
-        region, where = said[0]
-        others = sorted({f"{w} says {r}" for r, w in said[1:] if r != region})
-        return region, where, [f"priced in {region}, although {o}" for o in others]
-    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
-        if os.environ.get(variable):
-            return os.environ[variable], variable, []
-    return "us-east-1", ASSUMED, []
+    return first_said(list(_said(service, task_definition)))
