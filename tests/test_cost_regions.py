@@ -283,3 +283,37 @@ def test_cost_says_when_the_region_is_assumed(cli):
     _, text, _ = cli("cost", *ONE_HOUR)
     first = text.splitlines()[0]
     assert first.startswith("Fargate on-demand in us-east-1 (assumed: nothing in the configuration")
+
+
+# --- audit: a sum over nothing priced ---------------------------------------------------------
+
+
+def test_an_audit_with_no_priced_service_has_no_monthly_total(cli, tmp_path, monkeypatch):
+    import boto3
+    import moto
+    from conftest import fake_aws_environment
+
+    fake_aws_environment(monkeypatch, tmp_path, "eu-west-1")
+    with moto.mock_aws():
+        ecs = boto3.client("ecs", region_name="eu-west-1")
+        ecs.create_cluster(clusterName="prod")
+        ecs.register_task_definition(
+            family="batch",
+            requiresCompatibilities=["EC2"],
+            containerDefinitions=[{"name": "batch", "image": "busybox:1.36", "memory": 256}],
+        )
+        ecs.create_service(
+            cluster="prod",
+            serviceName="batch",
+            taskDefinition="batch:1",
+            desiredCount=1,
+            launchType="EC2",
+        )
+        code, out, err = cli(
+            "audit", "--region", "eu-west-1", "--cloudtrail", "none", "--format", "json"
+        )
+    assert code in (0, 1), err
+    report = json.loads(out)
+    [cost] = report["costs"]
+    assert cost["monthly_usd"] is None and "not on Fargate" in cost["notes"][-1]
+    assert report["summary"]["monthly_usd"] is None  # not 0: nothing was priced
