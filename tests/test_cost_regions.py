@@ -317,3 +317,22 @@ def test_an_audit_with_no_priced_service_has_no_monthly_total(cli, tmp_path, mon
     [cost] = report["costs"]
     assert cost["monthly_usd"] is None and "not on Fargate" in cost["notes"][-1]
     assert report["summary"]["monthly_usd"] is None  # not 0: nothing was priced
+
+
+def test_prices_from_one_source_and_day_are_listed_once(cli):
+    args = (*ONE_HOUR, "--arch", "arm64", "--region", "us-west-2", "--ephemeral-storage", "30")
+    _, text, _ = cli("cost", *args)
+    prices = text[text.index("Prices:\n") :].splitlines()[1:]
+    assert len(prices) == 1 and prices[0].startswith("  linux/arm64, storage as of 2025-10-27: ")
+
+
+def test_a_china_region_says_why_it_has_no_prices(cli, tmp_path):
+    code, _, err = cli("cost", *ONE_HOUR, "--region", "cn-north-1")
+    assert code == 2 and "cn-north-1: China's regions bill in CNY" in err
+    service = good_service(
+        taskDefinition="arn:aws-cn:ecs:cn-north-1:123456789012:task-definition/web:7"
+    )
+    _deploy(tmp_path, service, good_taskdef(cpu="1024", memory="2048"))
+    [cost] = _costs(cli)
+    assert cost["region"] == "cn-north-1" and cost["monthly_usd"] is None
+    assert "China's regions bill in CNY" in cost["notes"][-1]

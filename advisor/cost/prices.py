@@ -125,6 +125,11 @@ class PriceTable:
         return found
 
     def check_region(self, region: str) -> None:
+        if region.startswith("cn-") and region not in self.regions:
+            raise PriceError(
+                f"{region}: China's regions bill in CNY, and this price table is in USD; "
+                "AWS's China pricing pages have their prices"
+            )
         if region not in KNOWN_REGIONS and region not in self.regions:
             from advisor.suggest import suggest
 

@@ -45,8 +45,13 @@ def _footer(result: dict[str, Any]) -> str:
         f"Billing {result['billing']}. An estimate: Savings Plans and taxes are not included.",
         "Prices:",
     ]
+    # Price groups read from one source on one day are listed together: sources are long.
+    groups: dict[tuple[str, str], list[str]] = {}
+    for s in result["prices"]["sources"]:
+        groups.setdefault((s["as_of"], s["source"]), []).append(s["prices"])
     lines += [
-        f"  {s['prices']} as of {s['as_of']}: {s['source']}" for s in result["prices"]["sources"]
+        f"  {', '.join(prices)} as of {as_of}: {source}"
+        for (as_of, source), prices in groups.items()
     ]
     return "\n".join(lines)
 
