@@ -204,3 +204,13 @@ def test_the_files_the_image_copies_build_the_package(tmp_path):
     assert {"advisor/cli.py", "advisor/cost/fargate_prices.json"} <= names
     assert any(name.endswith("schema/ecs.schema.json") for name in names)
     assert any(name.endswith("secrets.py") and "rules" in name for name in names)
+
+
+def test_the_schedule_runs_this_task_definition_with_managed_tags():
+    schedule = json.loads((EXAMPLE / "scheduler-schedule.json").read_text())
+    parameters = schedule["Target"]["EcsParameters"]
+    family = parameters["TaskDefinitionArn"].rsplit("/", 1)[-1].split(":")[0]
+    assert family == _task_definition()["family"]
+    # No container overrides: the command the test above ran is the command the task runs.
+    assert "Input" not in schedule["Target"] and "Overrides" not in parameters
+    assert parameters["EnableECSManagedTags"] is True and parameters["LaunchType"] == "FARGATE"
