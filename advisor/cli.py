@@ -134,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="show what each service costs a month (its task definition must be linted too)",
     )
     lint.add_argument(
-        "--region", help="with --cost: prices from here (default: AWS_REGION, then us-east-1)"
+        "--region",
+        help="prices for --cost (default: where each service's ARNs, awslogs-region or ECR "
+        "registry say, else AWS_REGION, AWS_DEFAULT_REGION, then us-east-1)",
     )
     lint.add_argument(
         "--fix",
@@ -270,9 +272,19 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--format", default="text", help="report format (text)", **_choices(REPORT_FORMATS)
     )
-    audit.add_argument("--output", metavar="FILE", help="write the report here (atomically)")
     audit.add_argument(
-        "--print-iam-policy", action="store_true", help="print the IAM policy it needs"
+        "--output",
+        metavar="FILE",
+        help="write the report here (atomically); s3://BUCKET/KEY prints it and also puts it "
+        "in S3 (s3:PutObject, a policy of its own: --print-iam-policy report-output)",
+    )
+    audit.add_argument(
+        "--print-iam-policy",
+        nargs="?",
+        const="read",
+        choices=("read", "report-output"),
+        help="print the read-only IAM policy the audit needs; 'report-output': the separate "
+        "s3:PutObject policy that --output s3://... needs",
     )
     audit.add_argument(
         "--select", action="append", metavar="RULES", help="codes, prefixes, names or ALL"
@@ -311,7 +323,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="linux|windows",
         help="linux or windows (default: the task definition's, or linux)",
     )
-    cost.add_argument("--region", help="default: AWS_REGION, AWS_DEFAULT_REGION, then us-east-1")
+    cost.add_argument(
+        "--region",
+        help="default: the task definition's (ARN, awslogs-region, ECR registry), else "
+        "AWS_REGION, AWS_DEFAULT_REGION, then us-east-1",
+    )
     cost.add_argument("--spot", action="store_true", help="price on Fargate Spot")
     cost.add_argument("--tasks", default="1", metavar="N", help="tasks per run (1)")
     cost.add_argument(
@@ -395,11 +411,13 @@ def run_lint(args: argparse.Namespace) -> int:
     if args.region and not args.cost:
         raise ConfigError("--region goes with --cost (the region to price in)")
     if args.cost:
-        from advisor.cost.prices import PriceError, PriceTable, default_region
+        from advisor.cost.prices import PriceError, PriceTable
 
-        settings.cost_region = args.region or default_region()
+        settings.cost, settings.cost_region = True, args.region
         try:
-            PriceTable.load().check_region(settings.cost_region)
+            table = PriceTable.load()
+            if args.region:
+                table.check_region(args.region)
         except PriceError as exc:
             raise ConfigError(str(exc)) from None
     stdin_source = "python" if args.stdin_filename.endswith(".py") else None
@@ -581,6 +599,17 @@ def run_history(args: argparse.Namespace) -> int:
 def run_audit(args: argparse.Namespace) -> int:
     import json
 
+    from advisor.audit import report_output
+
+    s3_output = args.output if args.output and args.output.startswith("s3://") else None
+    try:
+        if s3_output:
+            report_output.parse_s3_url(s3_output)
+        if args.print_iam_policy == "report-output":
+            print(json.dumps(report_output.output_policy(s3_output), indent=2))
+            return 0
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     if args.print_iam_policy:
         from advisor.audit.iam_policy import IAM_POLICY
 
@@ -588,7 +617,7 @@ def run_audit(args: argparse.Namespace) -> int:
         return 0
     if args.role_arn and args.accounts:
         raise ConfigError("give --role-arn or --accounts with --role-name, not both")
-    if args.output:
+    if args.output and not s3_output:
         from advisor.atomic import check_writable
 
         check_writable(args.output)
@@ -628,7 +657,8 @@ def run_audit(args: argparse.Namespace) -> int:
     options.read_work_logs = settings.job_duration is None
     from advisor import progress
 
-    options.progress = progress.start("ecs-advisor audit", args.quiet, args.format, args.output)
+    file_output = None if s3_output else args.output
+    options.progress = progress.start("ecs-advisor audit", args.quiet, args.format, file_output)
     try:
         result = audit(args, settings, options)
     finally:
@@ -641,7 +671,15 @@ def run_audit(args: argparse.Namespace) -> int:
         )
     from advisor import report
 
-    report.emit(result, [(args.format, args.output)])
+    report.emit(result, [(args.format, file_output)])
+    if s3_output:
+        # The log has the report already; the copy in S3 is for the people who read it there.
+        try:
+            report_output.put_report(
+                s3_output, report.render(result, args.format), args.format, args.profile
+            )
+        except report_output.OutputError as exc:
+            raise ConfigError(str(exc)) from None
     return result.exit_code(settings.fail_threshold())
 
 

@@ -76,7 +76,8 @@ class Settings:
         self.since: dt.datetime | None = None
         self.until: dt.datetime | None = None
         self.job_duration: Decimal | None = None  # --job-duration, seconds; else the median run
-        self.cost_region: str | None = None  # lint --cost: price services in this region
+        self.cost = False  # lint --cost: price the services
+        self.cost_region: str | None = None  # --region; None: where each service's files say
 
     def rule_options(self) -> RuleOptions:
         """What the rules may read of the settings."""

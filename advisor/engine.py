@@ -206,7 +206,7 @@ def lint_paths(
     context = ReadContext(settings, result, person_named)
     context.stdin_name = stdin_name
     judge(result, read(paths, "config", context, stdin_source), settings, configs)
-    if settings.cost_region is not None:
+    if settings.cost:
         from advisor.enrich import Pricing, price_services
 
         pricing = Pricing(settings.cost_region)

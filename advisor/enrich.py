@@ -24,8 +24,10 @@ class Pricing:
         region: str | None = None,
         job_duration: Decimal | float | None = None,
         table: Any = None,
+        region_source: str = "--region",
     ) -> None:
-        self.region = region  # None: configuration files are not priced
+        self.region = region  # None: each service where its configuration says it runs
+        self.region_source = region_source
         self.job_duration = job_duration
         self._table: PriceTable | None = table
         self.error: str | None = None
@@ -84,13 +86,13 @@ def price_services(
     findings on a priced service carry its cost. Returns one row a service."""
     from advisor.cost.services import service_costs
 
-    if pricing.region is None or not any(isinstance(r, Service) for r in resources):
+    if not any(isinstance(r, Service) for r in resources):
         return []
     table = pricing.table()
     if table is None:
         return []
     rows = []
-    for service, cost in service_costs(resources, pricing.region, table):
+    for service, cost in service_costs(resources, pricing.region, table, pricing.region_source):
         location = service.document.location(service.pointer)
         rows.append(
             {"resource": service.label, "path": location.path, "line": location.line, **cost}

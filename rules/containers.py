@@ -171,6 +171,17 @@ def is_secret_name(name: str) -> bool:
     return words[-1] in _SECRET_LAST_WORDS or tuple(words[-2:]) in _SECRET_LAST_PAIRS
 
 
+# Public by design, whatever the last word says: bundlers copy these prefixes into the browser's
+# JavaScript, and a Sentry DSN is the address browsers report errors to. Only a value shaped like
+# a credential makes them a secret.
+_PUBLIC_PREFIXES = ("NEXT_PUBLIC_", "VITE_", "REACT_APP_")
+
+
+def is_public_by_design(name: str) -> bool:
+    upper = name.upper()
+    return upper.startswith(_PUBLIC_PREFIXES) or _name_words(name)[-2:] == ["SENTRY", "DSN"]
+
+
 def looks_like_credential(value: object) -> bool:
     """A string shaped like a credential (an AWS access key, a private key, a token, a webhook
     URL, a password in a URL), not a documentation sample of one."""
@@ -196,6 +207,8 @@ def secret_reason(name: str, value: object) -> str | None:
         return None
     if looks_like_credential(value):
         return "its value has the shape of a credential"
+    if is_public_by_design(name):
+        return None
     if is_secret_name(name) and not _HARMLESS_VALUE.match(value):
         return "its name says it is a secret"
     return None
@@ -217,6 +230,9 @@ class SecretInEnvironment(Rule[TaskDefinition]):
         "`user:password@`, Slack and Microsoft Teams webhook URLs (the secret is the path), "
         "AppSync API keys (`da2-...`), GitHub, Slack, Stripe and Google API tokens; samples "
         "filled with one repeated character (`T00000000/B00000000/XXXXXXXX`) are not. "
+        "Variables public by design (`SENTRY_DSN`, and the `NEXT_PUBLIC_`, `VITE_` and "
+        "`REACT_APP_` ones that bundlers put in the browser's JavaScript) are judged by their "
+        "value only: a Stripe `sk_live_` key in `NEXT_PUBLIC_STRIPE_KEY` is still a secret. "
         "`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `ECS_ENGINE_AUTH_DATA` count by name, "
         "as Security Hub's ECS.8 counts them. Log driver options "
         "(a FireLens `apikey`) likewise. A number counts as it reads in JSON: `48151623` under "

@@ -177,9 +177,9 @@ def test_spot_prices_and_their_date(cli):
 
 def test_an_unsourced_price_is_an_error_that_says_so(cli):
     code, _, err = cli(
-        "cost", "--cpu", "1024", "--memory", "2048", "--os", "windows", "--region", "sa-east-1"
+        "cost", "--cpu", "1024", "--memory", "2048", "--os", "windows", "--region", "ap-east-2"
     )
-    assert code == 2 and "no Fargate Windows price for sa-east-1 in the price table" in err
+    assert code == 2 and "no Fargate Windows price for ap-east-2 in the price table" in err
     assert "pricing update" in err
 
 
@@ -316,7 +316,7 @@ def test_compare_service_and_job(cli):
     assert result["savings_usd"] == pytest.approx(Decimal("35.5394882"))
     assert result["assumptions"]["region"] == "us-east-1"
     assert result["assumptions"]["as_of"] == "2026-09-29"
-    assert result["assumptions"]["table_as_of"] == "2026-09-29"
+    assert result["assumptions"]["table_as_of"] == "2026-10-06"  # eu-west-2's newest reading
 
 
 def test_compare_text_is_a_small_table(cli):
@@ -463,7 +463,7 @@ def test_old_prices_are_flagged(cli):
     result = cost_json(
         cli, "--cpu", "1024", "--memory", "2048", "--os", "windows", "--region", "eu-west-1"
     )
-    assert any("days old" in note for note in result["notes"])  # eu-west-1 Windows: 2026-02-10
+    assert any("days old" in note for note in result["notes"])  # eu-west-1 Windows: 2025-10-27
 
 
 def test_lint_cost_rejects_an_unknown_region(cli, tmp_path):

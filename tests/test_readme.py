@@ -139,6 +139,20 @@ def test_readme_shows_the_audit_iam_policy():
     assert match and json.loads(match.group(1)) == IAM_POLICY
 
 
+def test_readme_shows_the_report_output_policy_apart_from_the_read_only_one():
+    import json
+
+    from advisor.audit.report_output import output_policy
+
+    match = re.search(
+        r"<!-- iam-output-policy:start -->\n```json\n(.*?)\n```\n<!-- iam-output-policy:end -->",
+        README,
+        re.S,
+    )
+    assert match and json.loads(match.group(1)) == output_policy(None)
+    assert README.index("<!-- iam-policy:end -->") < README.index("<!-- iam-output-policy:start")
+
+
 def test_the_scheduled_audit_task_definition_is_a_clean_job():
     from advisor.config import Settings
     from advisor.engine import lint_paths

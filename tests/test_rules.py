@@ -637,3 +637,42 @@ def test_a_boto3_run_task_with_both_is_rejected(linter):
     )
     finding = only(linter.findings(code, name="jobs.py"), "launch-type-with-capacity-provider")
     assert (finding.location.line, finding.resource) == (9, "export")
+
+
+# Browser-public variables and Sentry DSNs are public by design: the name alone is no secret.
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SENTRY_DSN", "https://e3f1a2b4c5d64e7f8a9b0c1d2e3f4a5b@o450123.ingest.sentry.io/5501234"),
+        ("NEXT_PUBLIC_SENTRY_DSN", "https://e3f1a2b4c5d6@o450123.ingest.us.sentry.io/5501234"),
+        ("NEXT_PUBLIC_STRIPE_KEY", "pk_live_51HxYzAbCdEfGhIjKlMnOpQr"),
+        ("VITE_API_KEY", "AIzaSyD-short-public-maps-key"),
+        ("REACT_APP_MAPBOX_TOKEN", "pk.eyJ1IjoiYWNtZSIsImEiOiJja3gifQ.abc"),
+        ("next_public_analytics_token", "phc_4f2a9c"),
+    ],
+)
+def test_public_by_design_names_pass(linter, name, value):
+    container = good_container(environment=[{"name": name, "value": value}])
+    assert "secret-in-environment" not in linter.codes(
+        good_taskdef(containerDefinitions=[container])
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("NEXT_PUBLIC_STRIPE_KEY", "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc"),
+        ("VITE_DEPLOY_KEY", "AKIA2OGYBAH6TQ3X7VNP"),
+        ("REACT_APP_GITHUB_TOKEN", "ghp_" + "a1B2c3D4e5" * 4),
+        ("SENTRY_DSN", "https://sentry-user:Xq7-pLm2@sentry.internal.example.com/4"),
+        # A server-side Sentry variable that is not the DSN is still judged by its name.
+        ("SENTRY_AUTH_TOKEN", "sntrys_eyJpYXQiOjE3"),
+        ("NEXT_PUBLIC_DB", "postgres://app:pa55word@db:5432/app"),
+    ],
+)
+def test_a_credential_in_a_public_looking_variable_still_hits(linter, name, value):
+    container = good_container(environment=[{"name": name, "value": value}])
+    finding = only(
+        linter.findings(good_taskdef(containerDefinitions=[container])), "secret-in-environment"
+    )
+    assert name in finding.message and value not in finding.message

@@ -1,6 +1,7 @@
 """Regenerate the README's generated parts: ``python tests/update_readme.py``.
 
-The rule table (from the catalogue), the audit's IAM policy, and the usage blocks (from the
+The rule table (from the catalogue), the audit's IAM policies (read-only, and the report
+output's one write), and the usage blocks (from the
 command line parser, so the README cannot promise an option the tool does not have).
 """
 
@@ -45,6 +46,12 @@ def main() -> None:
             updated,
             flags=re.S,
         )
+    updated = re.sub(
+        r"(<!-- iam-output-policy:start -->\n```json\n).*?(```\n<!-- iam-output-policy:end -->)",
+        lambda m: m.group(1) + output_policy() + "\n" + m.group(2),
+        updated,
+        flags=re.S,
+    )
     README.write_text(updated, encoding="utf-8")
 
 
@@ -72,6 +79,15 @@ def usage_block(commands: tuple[str, ...]) -> str:
         usage = command.format_usage().removeprefix("usage: ").replace(" [-h]", "", 1)
         lines += [line.removeprefix(" " * len("usage: ")) for line in usage.splitlines()]
     return "\n".join(lines) + "\n"
+
+
+def output_policy() -> str:
+    """The separate s3:PutObject policy of ``audit --output s3://...``."""
+    import json
+
+    from advisor.audit.report_output import output_policy
+
+    return json.dumps(output_policy(None), indent=2)
 
 
 if __name__ == "__main__":

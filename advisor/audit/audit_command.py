@@ -145,7 +145,7 @@ def _judge(data: RegionData, settings: Settings, result: Result) -> None:
     region = _audit_result()
     resources = list(source("live").read([data], ReadContext(settings, region)))
     judge(region, resources, settings)
-    pricing = Pricing(data.region, settings.job_duration)
+    pricing = Pricing(data.region, settings.job_duration, region_source="the audited region")
     for cost in price_services(region.findings, resources, pricing):
         where = {"resource": cost["resource"], "path": cost["path"], "line": 1}
         result.costs.append({**where, "account": data.account, **cost})

@@ -25,7 +25,7 @@ from advisor.cost.estimate import (
     size_from_task_definition,
     usage_cost,
 )
-from advisor.cost.prices import PriceError, PriceTable, default_region, price_age_note
+from advisor.cost.prices import PriceError, PriceTable, price_age_note
 from advisor.fargate import FARGATE_SIZES, parse_cpu, parse_memory
 
 ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "arm64": "arm64", "aarch64": "arm64"}
@@ -143,9 +143,19 @@ def _whole(value: str | int, flag: str, least: int, most: int) -> int:
     return number
 
 
+def _region(args: Any) -> tuple[str, str, list[str]]:
+    """--region, else where the task definition says it runs, else the environment's."""
+    from advisor.cost.region import first_said, task_definition_says
+
+    if args.region:
+        return args.region, "--region", []
+    data = _task_definition_from(args.taskdef) if args.taskdef else {}
+    return first_said(list(task_definition_says(data)))
+
+
 def estimate(args: Any, table: PriceTable | None = None) -> dict[str, Any]:
     size = resolve_size(args)
-    region = args.region or default_region()
+    region, region_source, region_notes = _region(args)
     try:
         duration = parse_duration(args.duration)
     except ValueError as exc:
@@ -162,6 +172,7 @@ def estimate(args: Any, table: PriceTable | None = None) -> dict[str, Any]:
 
     assumptions = {
         "region": region,
+        "region_source": region_source,
         "architecture": size.arch,
         "os": size.os,
         "capacity_provider": "FARGATE_SPOT" if args.spot else "FARGATE",
@@ -175,6 +186,7 @@ def estimate(args: Any, table: PriceTable | None = None) -> dict[str, Any]:
         ),
     }
     notes = [size.note] if size.note else []
+    notes += region_notes
     if args.spot:
         notes.append("Fargate Spot prices move and Spot tasks can be interrupted")
     stale = price_age_note(rates.as_of)

@@ -24,7 +24,7 @@ KNOWN_REGIONS = (
     "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "il-central-1", "me-south-1",
     "me-central-1", "af-south-1", "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2",
     "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
-    "ap-southeast-7", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "us-gov-east-1",
+    "ap-southeast-6", "ap-southeast-7", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "us-gov-east-1",
     "us-gov-west-1",
 )  # fmt: skip
 
@@ -125,6 +125,11 @@ class PriceTable:
         return found
 
     def check_region(self, region: str) -> None:
+        if region.startswith("cn-") and region not in self.regions:
+            raise PriceError(
+                f"{region}: China's regions bill in CNY, and this price table is in USD; "
+                "AWS's China pricing pages have their prices"
+            )
         if region not in KNOWN_REGIONS and region not in self.regions:
             from advisor.suggest import suggest
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from advisor.cost.estimate import HOURS_PER_MONTH, service_monthly, size_from_task_definition
 from advisor.cost.prices import PriceError, PriceTable
+from advisor.cost.region import service_region
 from advisor.model import Resource, Service, TaskDefinition
 
 
@@ -69,10 +70,11 @@ def _nearest(
 
 
 def service_costs(
-    resources: list[Resource], region: str, table: PriceTable
+    resources: list[Resource], region: str | None, table: PriceTable, region_source: str
 ) -> list[tuple[Service, dict[str, Any]]]:
     """(service, cost) for every service in the run; a service that cannot be priced gets a
-    cost with no figure and a note saying why."""
+    cost with no figure and a note saying why. Without a region, each service is priced where
+    its configuration says it runs (advisor.cost.region)."""
     families: dict[str, list[TaskDefinition]] = {}
     for resource in resources:
         if isinstance(resource, TaskDefinition) and isinstance(resource.data.get("family"), str):
@@ -80,36 +82,44 @@ def service_costs(
     priced = []
     for resource in resources:
         if isinstance(resource, Service):
-            priced.append((resource, _service_cost(resource, families, region, table)))
+            priced.append(
+                (resource, _service_cost(resource, families, region, table, region_source))
+            )
     return priced
 
 
 def _service_cost(
-    service: Service, families: dict[str, list[TaskDefinition]], region: str, table: PriceTable
+    service: Service,
+    families: dict[str, list[TaskDefinition]],
+    region: str | None,
+    table: PriceTable,
+    region_source: str,
 ) -> dict[str, Any]:
     reference = service.data.get("taskDefinition")
     family = task_definition_family(reference)
     candidates = families.get(family, []) if family is not None else []
     task_definition = _nearest(service, candidates, reference)
+    notes: list[str] = []
+    if region is None:
+        region, region_source, notes = service_region(service, task_definition)
+    where = {"region": region, "region_source": region_source}
     if task_definition is None:
-        return {"monthly_usd": None, "notes": [f"task definition {reference} is not in this run"]}
+        reason = f"task definition {reference} is not in this run"
+        return {"monthly_usd": None, **where, "notes": [*notes, reason]}
     desired = service.data.get("desiredCount")
-    notes = []
     if type(desired) is not int:
         desired = 1
         notes.append("desiredCount is not set; priced at 1 task")
     split = _task_split(service.data, desired)
     if split is None:
-        return {
-            "monthly_usd": None,
-            "notes": ["not on Fargate: EC2 capacity is billed as instances"],
-        }
+        reason = "not on Fargate: EC2 capacity is billed as instances"
+        return {"monthly_usd": None, **where, "notes": [*notes, reason]}
     tasks_by_provider, split_notes = split
     notes += split_notes
     try:
         size = size_from_task_definition(task_definition.data)
     except ValueError as exc:
-        return {"monthly_usd": None, "notes": [f"not priced: {exc}"]}
+        return {"monthly_usd": None, **where, "notes": [*notes, f"not priced: {exc}"]}
     if size.note:
         notes.insert(0, size.note)
     total = Decimal(0)
@@ -122,14 +132,14 @@ def _service_cost(
             total += service_monthly(size, rates, 1)[0].total * tasks
             sources += rates.sources
     except PriceError as exc:
-        return {"monthly_usd": None, "notes": [*notes, f"not priced: {exc}"]}
+        return {"monthly_usd": None, **where, "notes": [*notes, f"not priced: {exc}"]}
     return {
         "monthly_usd": total,
         "desired_count": desired,
         "hours_per_month": HOURS_PER_MONTH,
         "tasks_by_capacity_provider": tasks_by_provider,
         "task_definition": f"{task_definition.document.path} ({task_definition.label})",
-        "region": region,
+        **where,
         "architecture": size.arch,
         "os": size.os,
         "capacity_provider": "+".join(tasks_by_provider),

@@ -12,6 +12,7 @@ def summary(result: Any) -> dict[str, Any]:
     by_severity = {"error": 0, "warning": 0, "info": 0}
     for finding in result.findings:
         by_severity[finding.severity] += 1
+    priced = [c["monthly_usd"] for c in result.costs if c.get("monthly_usd") is not None]
     return {
         "accounts": sorted(result.scope["accounts"]),
         "regions": sorted(result.scope["regions"]),
@@ -20,9 +21,8 @@ def summary(result: Any) -> dict[str, Any]:
         "findings": len(result.findings),
         "by_severity": by_severity,
         "unknown": result.unknown,
-        "monthly_usd": sum(
-            (c["monthly_usd"] for c in result.costs if c.get("monthly_usd")), Decimal(0)
-        ),
+        # None when no service could be priced: a sum over nothing is not $0.
+        "monthly_usd": sum(priced, Decimal(0)) if priced else None,
     }
 
 

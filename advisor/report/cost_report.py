@@ -18,12 +18,21 @@ def _rate(value: Decimal) -> str:
     return f"${value.normalize():f}"
 
 
+def _where(result: dict[str, Any]) -> str:
+    """The region, and what said so: a default is never passed off as the service's region."""
+    source = result.get("region_source")
+    if not source:
+        return result["region"]
+    said = source if source.startswith("assumed") else f"from {source}"
+    return f"{result['region']} ({said})"
+
+
 def _header(result: dict[str, Any]) -> list[str]:
     size = result["size"]
     provider = result["capacity_provider"]
     kind = "Spot" if provider == "FARGATE_SPOT" else "on-demand"
     lines = [
-        f"Fargate {kind} in {result['region']}, {result['os'].capitalize()}/{result['architecture']}: "
+        f"Fargate {kind} in {_where(result)}, {result['os'].capitalize()}/{result['architecture']}: "
         f"{_number(size['vcpu'])} vCPU, {_number(size['memory_gb'])} GB, "
         f"{size['ephemeral_storage_gib']} GB storage"
     ]
@@ -36,8 +45,13 @@ def _footer(result: dict[str, Any]) -> str:
         f"Billing {result['billing']}. An estimate: Savings Plans and taxes are not included.",
         "Prices:",
     ]
+    # Price groups read from one source on one day are listed together: sources are long.
+    groups: dict[tuple[str, str], list[str]] = {}
+    for s in result["prices"]["sources"]:
+        groups.setdefault((s["as_of"], s["source"]), []).append(s["prices"])
     lines += [
-        f"  {s['prices']} as of {s['as_of']}: {s['source']}" for s in result["prices"]["sources"]
+        f"  {', '.join(prices)} as of {as_of}: {source}"
+        for (as_of, source), prices in groups.items()
     ]
     return "\n".join(lines)
 

@@ -109,20 +109,32 @@ def _evidence_lines(evidence: dict[str, Any], cost: dict[str, Any] | None) -> st
     return "".join(f"    {line}\n" for line in lines)
 
 
+def _place(region: str, source: str) -> str:
+    said = source if source.startswith("assumed") else f"from {source}"
+    return f"{region} ({said})"
+
+
 def cost_table(costs: list[dict]) -> str:
-    """Monthly cost of each service, what it assumed, and the services that could not be priced."""
+    """Monthly cost of each service, what it assumed, and the services that could not be priced.
+
+    The heading names the region the prices are from and what said so; services priced in
+    different regions each say theirs. A total over no priced service is "n/a", not $0.00."""
     from decimal import Decimal
 
     from tabulate import tabulate
 
     from advisor.cost.estimate import cents, to_cents
 
+    places = {(c.get("region"), c.get("region_source")) for c in costs}
+    one_place = len(places) == 1
     rows = []
     total = Decimal(0)
     for cost in costs:
-        notes = "; ".join(cost["notes"])
+        notes = list(cost["notes"])
+        if not one_place and cost.get("region"):
+            notes.insert(0, _place(cost["region"], cost["region_source"]))
         if cost["monthly_usd"] is None:
-            rows.append((cost["resource"], "", "", "not priced", notes))
+            rows.append((cost["resource"], "", "", "not priced", "; ".join(notes)))
             continue
         size = cost["size"]
         storage = (
@@ -134,23 +146,32 @@ def cost_table(costs: list[dict]) -> str:
                 f"{cost['desired_count']} x {size['vcpu']:g} vCPU/{size['memory_gb']:g} GB{storage}",
                 f"{cost['os']}/{cost['architecture']} {cost['capacity_provider']}",
                 cents(cost["monthly_usd"]),
-                notes,
+                "; ".join(notes),
             )
         )
         total += to_cents(cost["monthly_usd"])
-    rows.append(("total", "", "", cents(total), "services priced above"))
+    priced = [c for c in costs if c["monthly_usd"] is not None]
+    if not priced:
+        rows.append(("total", "", "", "n/a", "no service could be priced"))
+    elif len(priced) < len(costs):
+        rows.append(
+            ("total", "", "", cents(total), f"{len(priced)} of {len(costs)} services priced")
+        )
+    else:
+        rows.append(("total", "", "", cents(total), "services priced above"))
     table = tabulate(
         rows,
         headers=("service", "tasks", "platform", "per month", "notes"),
         maxcolwidths=[None, None, None, None, 60],
     )
-    priced = [c for c in costs if c.get("as_of")]
-    region = priced[0]["region"] if priced else "?"
-    as_of = min((c["as_of"] for c in priced), default="unknown")
-    return (
-        f"\nMonthly cost of services (730 hours, region {region}, prices as of {as_of}):\n"
-        f"{table}\n\n"
-    )
+    if one_place:
+        region, source = next(iter(places))
+        where = f"region {_place(region, source or '')}" if region else "no region"
+    else:
+        where = "regions as noted"
+    as_of = min((c["as_of"] for c in priced), default=None)
+    dated = f", prices as of {as_of}" if as_of else ""
+    return f"\nMonthly cost of services (730 hours, {where}{dated}):\n{table}\n\n"
 
 
 def nothing_read(result: Result) -> bool:
