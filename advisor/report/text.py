@@ -55,6 +55,8 @@ def _findings(result: Result, stream: TextIO, colour: bool) -> None:
         stream.write(cost_table(result.costs))
     if result.history is not None:
         stream.write(history_line(result.history) + "\n")
+    for error in result.errors:  # also on stderr; here so that a report file says it too
+        stream.write(f"Input error: {error}\n")
     stream.write(summary_line(result) + "\n")
 
 
@@ -98,15 +100,16 @@ def _evidence_lines(evidence: dict[str, Any], cost: dict[str, Any] | None) -> st
     return "".join(f"    {line}\n" for line in lines)
 
 
-def cost_table(costs: list[dict]) -> str:
-    """Monthly cost of each service, what it assumed, and the services that could not be priced."""
+def cost_table(costs: list[dict], markdown: bool = False) -> str:
+    """Monthly cost of each service, what it assumed, and the services that could not be priced
+    (``markdown``: a GitHub table under a heading, its cells unwrapped)."""
     from decimal import Decimal
 
     from tabulate import tabulate
 
     from advisor.cost.estimate import cents, to_cents
 
-    rows = []
+    rows: list[tuple[str, ...]] = []
     total = Decimal(0)
     for cost in costs:
         notes = "; ".join(cost["notes"])
@@ -128,18 +131,19 @@ def cost_table(costs: list[dict]) -> str:
         )
         total += to_cents(cost["monthly_usd"])
     rows.append(("total", "", "", cents(total), "services priced above"))
-    table = tabulate(
-        rows,
-        headers=("service", "tasks", "platform", "per month", "notes"),
-        maxcolwidths=[None, None, None, None, 60],
-    )
+    headers = ("service", "tasks", "platform", "per month", "notes")
+    if markdown:
+        rows = [tuple(str(cell).replace("|", "\\|") for cell in row) for row in rows]
+        table = tabulate(rows, headers=headers, tablefmt="github")
+    else:
+        table = tabulate(rows, headers=headers, maxcolwidths=[None, None, None, None, 60])
     priced = [c for c in costs if c.get("as_of")]
     region = priced[0]["region"] if priced else "?"
     as_of = min((c["as_of"] for c in priced), default="unknown")
-    return (
-        f"\nMonthly cost of services (730 hours, region {region}, prices as of {as_of}):\n"
-        f"{table}\n\n"
-    )
+    heading = f"Monthly cost of services (730 hours, region {region}, prices as of {as_of})"
+    if markdown:
+        return f"### {heading}\n\n{table}\n"
+    return f"\n{heading}:\n{table}\n\n"
 
 
 def nothing_read(result: Result) -> bool:
@@ -156,6 +160,8 @@ def summary_line(result: Result) -> str:
         tail += f"; {_plural(result.baselined, 'finding')} in the baseline not shown"
     if not result.findings and nothing_read(result):
         return f"No history read: nothing to judge{tail}."
+    if not result.findings and result.errors:  # a run that failed is never reported as clean
+        return f"{tail[2:]}; nothing found in the {checked} that could be read."
     if not result.findings:
         return f"No problems found in {checked}{tail}."
     counts = {s: 0 for s in (ERROR, WARNING, INFO)}
