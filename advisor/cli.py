@@ -61,7 +61,8 @@ def _gate_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--fail-on",
         choices=FAIL_ON_CHOICES,
-        help="lowest severity that makes the exit code 1 (default: warning)",
+        help="lowest severity that makes the exit code 1 (default: warning); it compares the "
+        "finding's own severity, which the setting may raise (ECS202 is an error on Fargate)",
     )
     command.add_argument("--config", metavar="FILE", help="read settings from this file only")
     command.add_argument("--baseline", metavar="FILE", help="report only findings not in this file")
@@ -158,7 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit.add_argument("--select", action="append", metavar="RULES")
     audit.add_argument("--ignore", action="append", metavar="RULES")
-    audit.add_argument("--fail-on", choices=FAIL_ON_CHOICES)
+    audit.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_CHOICES,
+        help="lowest severity that makes the exit code 1 (default: warning), compared with each "
+        "finding's own severity",
+    )
     audit.add_argument("--config", metavar="FILE")
     audit.add_argument("--quiet", action="store_true", help="no progress on standard error")
 
