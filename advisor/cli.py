@@ -65,6 +65,13 @@ def _gate_options(command: argparse.ArgumentParser) -> None:
         "finding's own severity, which the setting may raise (ECS202 is an error on Fargate)",
     )
     command.add_argument("--config", metavar="FILE", help="read settings from this file only")
+    command.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report on standard output: auto (a terminal, unless NO_COLOR is "
+        "set; FORCE_COLOR forces it), always or never; report files never have colour",
+    )
     command.add_argument("--baseline", metavar="FILE", help="report only findings not in this file")
     command.add_argument(
         "--update-baseline", action="store_true", help="write the current findings to --baseline"
@@ -299,7 +306,7 @@ def _report(args: argparse.Namespace, result: Any, settings: Settings) -> int:
                 f"--report {extra!r}: use FORMAT:FILE, FORMAT one of {', '.join(REPORT_FORMATS)}"
             )
         reports.append((fmt, path))
-    report.emit(result, reports)
+    report.emit(result, reports, args.color)
     return result.exit_code(settings.fail_threshold())
 
 

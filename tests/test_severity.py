@@ -107,6 +107,7 @@ def test_fail_on_compares_the_findings_own_severity(cli, tmp_path, fargate, fail
 def test_every_format_prints_the_findings_own_severity(cli, tmp_path):
     (tmp_path / "td.json").write_text(json.dumps(_taskdef(fargate=True)))
     args = ("lint", "--select", "ECS202", "td.json", "--format")
+    assert " ECS202 error: " in cli(*args, "text")[1]
     assert json.loads(cli(*args, "json")[1])["findings"][0]["severity"] == "error"
     assert cli(*args, "github")[1].startswith("::error file=td.json,")
     assert 'type="error"' in cli(*args, "junit")[1]

@@ -1,5 +1,5 @@
-"""Text for a person: ``path:line:col: CODE message [name]``, one line per finding, then a
-summary; the audit's tables; a cost estimate."""
+"""Text for a person: ``path:line:col: CODE severity: message [name]``, one line per finding
+(the severity is the finding's own), then a summary; the audit's tables; a cost estimate."""
 
 from __future__ import annotations
 
@@ -13,9 +13,17 @@ from advisor.model import ERROR, INFO, WARNING
 _COLOURS = {ERROR: "31", WARNING: "33", INFO: "36"}
 
 
-def use_colour(stream: TextIO) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+def use_colour(stream: TextIO, mode: str = "auto") -> bool:
+    """``--color always|never`` decides; else ``NO_COLOR`` (any non-empty value,
+    https://no-color.org) turns colour off, ``FORCE_COLOR`` (https://force-color.org) on even in
+    a pipe, and otherwise only a terminal that is not ``TERM=dumb`` gets it."""
+    if mode != "auto":
+        return mode == "always"
     if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
         return False
     return hasattr(stream, "isatty") and stream.isatty()
 
@@ -47,8 +55,8 @@ def render(result: Result, colour: bool = False) -> str:
 def _findings(result: Result, stream: TextIO, colour: bool) -> None:
     for f in result.findings:
         where = _paint(f"{f.location.path}:{f.location.line}:{f.location.column}:", "1", colour)
-        code = _paint(f.code, _COLOURS[f.severity], colour)
-        stream.write(f"{where} {code} {f.message} [{f.name}]\n")
+        code = _paint(f"{f.code} {f.severity}", _COLOURS[f.severity], colour)
+        stream.write(f"{where} {code}: {f.message} [{f.name}]\n")
         if f.evidence is not None:
             stream.write(_evidence_lines(f.evidence, f.cost))
     if result.costs:
