@@ -112,6 +112,13 @@ def test_the_audit_names_what_it_could_not_read_in_every_format(cli, denied_audi
     assert not CLEAN.search(out), out
 
 
+def test_the_github_annotation_points_at_the_line_and_column_of_the_error(cli, tmp_path):
+    (tmp_path / "broken.json").write_text(BROKEN_TASKDEF)
+    code, out, _ = cli("lint", "--format", "github", "broken.json")
+    assert code == 2
+    assert out.startswith("::error file=broken.json,line=1,col=44,title=ecs-advisor input error::")
+
+
 def test_junit_lists_every_file_checked_and_a_failure_per_finding(cli, tmp_path):
     (tmp_path / "clean-taskdef.json").write_text(
         (REPO / "examples" / "good" / "web-taskdef.json").read_text()

@@ -35,6 +35,8 @@ def github(result: Any) -> str:
         properties = f"file={_github_escape(error.path, True)}"
         if error.line is not None:
             properties += f",line={error.line}"
+            if error.column is not None:
+                properties += f",col={error.column}"
         properties += ",title=ecs-advisor input error"
         lines.append(f"::error {properties}::{_github_escape(error.message)}")
     for problem in unread(result):
