@@ -79,10 +79,18 @@ def _gate_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--fail-on",
-        help="lowest severity that makes the exit code 1 (default: warning)",
+        help="lowest severity that makes the exit code 1 (default: warning); it compares the "
+        "finding's own severity, which the setting may raise (ECS202 is an error on Fargate)",
         **_choices(FAIL_ON_CHOICES),
     )
     command.add_argument("--config", metavar="FILE", help="read settings from this file only")
+    command.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text report on standard output: auto (a terminal, unless NO_COLOR is "
+        "set; FORCE_COLOR forces it), always or never; report files never have colour",
+    )
     command.add_argument("--baseline", metavar="FILE", help="report only findings not in this file")
     command.add_argument(
         "--update-baseline", action="store_true", help="write the current findings to --baseline"
@@ -294,7 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     audit.add_argument(
         "--fail-on",
-        help="lowest severity that makes the exit code 1 (default: warning)",
+        help="lowest severity that makes the exit code 1 (default: warning), compared with each "
+        "finding's own severity",
         **_choices(FAIL_ON_CHOICES),
     )
     audit.add_argument("--config", metavar="FILE", help="read settings from this file only")
@@ -535,7 +544,7 @@ def _report(
                 f"--report {extra!r}: use FORMAT:FILE, FORMAT one of {', '.join(REPORT_FORMATS)}"
             )
         reports.append((fmt, path))
-    report.emit(result, reports)
+    report.emit(result, reports, args.color)
     return result.exit_code(settings.fail_threshold())
 
 

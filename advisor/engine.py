@@ -29,6 +29,7 @@ class Result:
         self.errors: list[InputError] = []  # inputs that could not be read or parsed
         self.notes: list[str] = []  # named inputs that were not ECS configuration
         self.files_checked = 0
+        self.checked_paths: list[str] = []  # each file checked, as reported (JUnit's cases)
         self.costs: list[dict] = []  # each priced service and its monthly figure
         self.baselined = 0  # findings left out because the baseline holds them
         self.resources: list[Resource] = []  # what the rules judged (for pricing and fixes)
@@ -75,8 +76,10 @@ class ReadContext:
     def note(self, text: str) -> None:
         self.result.notes.append(text)
 
-    def checked(self) -> None:
+    def checked(self, path: str | None = None) -> None:
         self.result.files_checked += 1
+        if path is not None:
+            self.result.checked_paths.append(path)
 
 
 def stable_pointer(data: object, pointer: str) -> str:

@@ -91,6 +91,7 @@ class AwslogsMissingStreamPrefix(Rule[TaskDefinition]):
     severity = WARNING
     applies_to = (Kind.TASK_DEFINITION,)
     summary = "An awslogs log configuration without `awslogs-stream-prefix` (an error on Fargate)."
+    severity_note = "error on Fargate, which requires the prefix; warning elsewhere"
     rationale = (
         "Fargate requires the prefix. On EC2, without it a log stream is named after the Docker "
         "container id, so you cannot find the logs of one task, and the ECS console's Logs tab "

@@ -303,4 +303,8 @@ def test_dedicated_file_may_use_a_tool_table(cli, tmp_path):
 def test_summary_counts_inputs_that_could_not_be_checked(cli, tmp_path):
     write(tmp_path, "td.json", '{"containerDefinitions": [}')
     code, out, _ = cli("lint", "td.json", "missing.json")
-    assert code == 2 and out == "No problems found in 0 files; 2 inputs could not be checked.\n"
+    assert code == 2 and out == (
+        "Input error: missing.json: no such file or directory\n"
+        "Input error: td.json:1:27: invalid JSON: Expecting value\n"
+        "2 inputs could not be checked; nothing found in the 0 files that could be read.\n"
+    )

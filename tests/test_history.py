@@ -631,6 +631,7 @@ def test_a_run_that_reads_no_records_is_an_error(cli, tmp_path):
     assert err == f"ecs-advisor: error: no CloudTrail records in {tmp_path / 'td.json'}\n"
     assert out == (
         "History read: 0 CloudTrail records (0 ECS), 0 EventBridge task state changes.\n"
+        f"Input error: no CloudTrail records in {tmp_path / 'td.json'}\n"
         "No history read: nothing to judge; 1 input could not be checked.\n"
     )
 

@@ -294,6 +294,7 @@ def test_an_empty_file_is_no_history(cli, tmp_path, content):
     assert err == f"ecs-advisor: error: no CloudTrail records in {path}\n"
     assert out == (
         "History read: 0 CloudTrail records (0 ECS), 0 EventBridge task state changes.\n"
+        f"Input error: no CloudTrail records in {path}\n"
         "No history read: nothing to judge; 1 input could not be checked.\n"
     )
     _, markdown, _ = cli("history", "--format", "markdown", str(path))

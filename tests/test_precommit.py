@@ -102,9 +102,10 @@ TSCONFIG_JSON = """\
 }
 """
 
-# A finding line of our text report: path:line:col: CODE message [rule-name]
+# A finding line of our text report: path:line:col: CODE severity: message [rule-name]
 FINDING = re.compile(
-    r"^(?P<path>[^\s:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>ECS\d+) .* \[(?P<name>[a-z-]+)\]$"
+    r"^(?P<path>[^\s:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>ECS\d+) "
+    r"(?P<severity>error|warning|info): .* \[(?P<name>[a-z-]+)\]$"
 )
 
 
@@ -239,8 +240,8 @@ def test_pre_commit_hook_passes_clean_repo_and_fails_bad_task_definition(
         if m
     }
     assert found == expected, _show(failing)
-    assert f"deploy/taskdef.json:{image_line}:{image_col}: ECS401 " in output
-    assert f"deploy/taskdef.json:{options_line}:{options_col}: ECS202 " in output
+    assert f"deploy/taskdef.json:{image_line}:{image_col}: ECS401 warning: " in output
+    assert f"deploy/taskdef.json:{options_line}:{options_col}: ECS202 error: " in output
     assert "Fargate requires it" in output, _show(failing)
     # The good file, package.json and the commented tsconfig.json cause neither findings nor errors.
     assert "ecs-advisor: error:" not in output, _show(failing)

@@ -59,8 +59,8 @@ EXAMPLE_FINDINGS = {
     ("examples/bad/web-taskdef.json", 23, 5, "ECS802", "root-user"),
     ("examples/bad/web-taskdef.json", 23, 5, "ECS804", "writable-root-filesystem"),
 }
-# A finding line of the text report: path:line:col: CODE message [rule-name]
-FINDING = re.compile(r"^(\S+):(\d+):(\d+): (ECS\d+) .* \[([a-z-]+)\]$")
+# A finding line of the text report: path:line:col: CODE severity: message [rule-name]
+FINDING = re.compile(r"^(\S+):(\d+):(\d+): (ECS\d+) (error|warning|info): .* \[([a-z-]+)\]$")
 
 
 def _section(heading: str) -> str:
@@ -86,7 +86,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 def _findings(output: str) -> set[tuple]:
     return {
-        (m[1], int(m[2]), int(m[3]), m[4], m[5])
+        (m[1], int(m[2]), int(m[3]), m[4], m[6])
         for m in map(FINDING.match, output.splitlines())
         if m
     }
@@ -109,6 +109,14 @@ def test_try_it_lints_the_examples_and_exits_1_as_the_readme_says():
         "Found 22 problems (9 errors, 6 warnings, 7 infos) in 3 files; 7 files checked."
     )
     assert "examples/good/" not in run.stdout
+    # Each line carries its finding's own severity: the missing stream prefix is an error in
+    # the Fargate task definition, although the rule's default is a warning.
+    severities = {
+        (m[1], m[4]): m[5] for m in map(FINDING.match, lines) if m and m[1].endswith("taskdef.json")
+    }
+    assert severities[("examples/bad/web-taskdef.json", "ECS202")] == "error"
+    assert severities[("examples/bad/web-taskdef.json", "ECS401")] == "warning"
+    assert severities[("examples/bad/web-taskdef.json", "ECS802")] == "info"
 
 
 def test_try_it_on_the_example_trail():

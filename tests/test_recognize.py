@@ -229,7 +229,7 @@ def test_a_cluster_file_gets_container_insights_disabled_from_the_command_line(c
     code, out, err = cli("lint", "cluster.json")
     assert (code, err) == (0, "")  # info: below the default --fail-on warning
     assert out.splitlines()[0] == (
-        "cluster.json:18:17: ECS809 cluster tutorial turns Container Insights off "
+        "cluster.json:18:17: ECS809 info: cluster tutorial turns Container Insights off "
         '(containerInsights "disabled") [container-insights-disabled]'
     )
     assert cli("lint", "--fail-on", "info", "cluster.json")[0] == 1

@@ -47,9 +47,9 @@ def test_stdin_as_json():
     run = _lint(UNTAGGED_SERVICE, "-", "--stdin-filename", "web-service.json")
     assert run.returncode == 1 and run.stderr == ""
     assert run.stdout.splitlines() == [
-        "web-service.json:1:1: ECS501 service prod/web does not enable ECS managed tags "
+        "web-service.json:1:1: ECS501 warning: service prod/web does not enable ECS managed tags "
         "[service-without-managed-tags]",
-        "web-service.json:1:1: ECS502 service prod/web does not propagate tags to its tasks "
+        "web-service.json:1:1: ECS502 warning: service prod/web does not propagate tags to its tasks "
         "[service-tags-not-propagated]",
         "Found 2 problems (2 warnings) in 1 file; 1 file checked.",
     ]

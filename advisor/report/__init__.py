@@ -30,9 +30,9 @@ def render(result: Any, fmt: str, colour: bool = False) -> str:
     return format_function(result)
 
 
-def emit(result: Any, reports: list[tuple[str, str | None]]) -> None:
+def emit(result: Any, reports: list[tuple[str, str | None]], colour: str = "auto") -> None:
     """Each (format, file) report: to standard output when there is no file, else written
-    atomically."""
+    atomically. ``colour`` (``--color``) is for standard output only: a file never has any."""
     for fmt, path in reports:
         if path:
             from advisor.atomic import write_text
@@ -41,4 +41,4 @@ def emit(result: Any, reports: list[tuple[str, str | None]]) -> None:
         else:
             from advisor.report.text import use_colour
 
-            sys.stdout.write(render(result, fmt, colour=use_colour(sys.stdout)))
+            sys.stdout.write(render(result, fmt, colour=use_colour(sys.stdout, colour)))

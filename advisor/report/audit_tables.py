@@ -73,6 +73,8 @@ def tables(result: Any, tablefmt: str) -> str:
         out.write(tabulate(_rows(result), headers=("severity", "code", "rule", "account", "region", "resource", "message"),
                            tablefmt=tablefmt, maxcolwidths=[None] * 6 + [70]))  # fmt: skip
         out.write("\n\n")
+    elif result.audit_errors:  # what could not be read is listed below: not a clean account
+        out.write("No findings in what could be read; see what could not be read below.\n\n")
     else:
         out.write("No findings.\n\n")
     if result.costs:

@@ -35,6 +35,8 @@ def github(result: Any) -> str:
         properties = f"file={_github_escape(error.path, True)}"
         if error.line is not None:
             properties += f",line={error.line}"
+            if error.column is not None:
+                properties += f",col={error.column}"
         properties += ",title=ecs-advisor input error"
         lines.append(f"::error {properties}::{_github_escape(error.message)}")
     for problem in unread(result):
@@ -52,38 +54,43 @@ def unread(result: Any) -> list[str]:
 
 
 def junit(result: Any) -> str:
-    """One test case per rule per file: a failure lists that rule's findings in that file."""
-    by_case: dict[tuple[str, str], list[Any]] = {}
+    """One test case per file checked: a file without findings passes, a file with findings has
+    a failing case per finding (so CI dashboards count both); what could not be read is an
+    error case."""
+    by_path: dict[str, list[Any]] = {}
     for f in result.findings:
-        by_case.setdefault((f.location.path, f"{f.code} {f.name}"), []).append(f)
-    checked = sorted({f.location.path for f in result.findings})
+        by_path.setdefault(f.location.path, []).append(f)
     cases = []
-    for (path, rule), findings in sorted(by_case.items()):
-        body = "\n".join(
-            f"{f.location.path}:{f.location.line}:{f.location.column}: {f.message}"
-            for f in findings
-        )
-        message = f"{len(findings)} finding(s)"
+    for f in result.findings:
+        loc = f.location
+        name = f"{f.code} {f.name} at {loc.line}:{loc.column}"
+        body = f"{loc.path}:{loc.line}:{loc.column}: {f.code} {f.severity}: {f.message}"
         cases.append(
-            f"    <testcase classname={quoteattr(path)} name={quoteattr(rule)}>\n"
-            f"      <failure message={quoteattr(message)} type={quoteattr(findings[0].severity)}>"
+            f"    <testcase classname={quoteattr(loc.path)} name={quoteattr(name)}>\n"
+            f"      <failure message={quoteattr(f.message)} type={quoteattr(f.severity)}>"
             f"{escape(body)}</failure>\n    </testcase>"
         )
-    passed = max(result.files_checked - len(checked), 0)
-    if passed:
+    clean = [path for path in dict.fromkeys(result.checked_paths) if path not in by_path]
+    cases += [f'    <testcase classname={quoteattr(path)} name="no findings"/>' for path in clean]
+    # Sources that do not name what they checked (history's records): one case for the rest.
+    passed = result.files_checked - len(clean) - len(by_path) if not result.checked_paths else 0
+    if passed > 0:
         cases.append(
             f'    <testcase classname="ecs-advisor" name="{passed} file(s) without findings"/>'
         )
+    failures = [(e.path, e.message) for e in result.errors]
+    failures += [(problem.partition(": ")[0], problem) for problem in unread(result)]
     errors = [
-        f'    <testcase classname={quoteattr(e.path)} name="input">\n'
-        f"      <error message={quoteattr(e.message)}/>\n    </testcase>"
-        for e in getattr(result, "errors", [])
+        f'    <testcase classname={quoteattr(path)} name="input">\n'
+        f"      <error message={quoteattr(message)}/>\n    </testcase>"
+        for path, message in failures
     ]
     total = len(cases) + len(errors)
+    counts = f'tests="{total}" failures="{len(result.findings)}" errors="{len(errors)}"'
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<testsuites name="ecs-advisor" tests="{total}" failures="{len(by_case)}" errors="{len(errors)}">\n'
-        f'  <testsuite name="ecs-advisor" tests="{total}" failures="{len(by_case)}" errors="{len(errors)}">\n'
+        f'<testsuites name="ecs-advisor" {counts}>\n'
+        f'  <testsuite name="ecs-advisor" {counts}>\n'
         + "\n".join(cases + errors)
         + "\n  </testsuite>\n</testsuites>\n"
     )
@@ -95,42 +102,41 @@ def markdown(result: Any) -> str:
         from advisor.report.audit_tables import tables
 
         return tables(result, "github")
+    from advisor.report.text import cost_table, history_line, nothing_read
+
     counts = {"error": 0, "warning": 0, "info": 0}
     for f in result.findings:
         counts[f.severity] += 1
     lines = ["## ecs-advisor", ""]
     if result.history is not None:
-        from advisor.report.text import history_line
-
         lines += [history_line(result.history), ""]
     if result.errors:
         lines.append(f"**{len(result.errors)} input(s) could not be checked** (exit code 2):")
         lines.append("")
         lines += [f"- :no_entry: `{e}`" for e in result.errors]
         lines.append("")
-    from advisor.report.text import nothing_read
-
+    checked = f"{result.files_checked} file(s)"
     if not result.findings and nothing_read(result):
         lines.append("No history read: nothing to judge.")
-        return "\n".join(lines) + "\n"
-    if not result.findings:
-        checked = f"{result.files_checked} file(s)"
-        if result.errors:
-            lines.append(f"No problems found in the {checked} that could be read.")
-        else:
-            lines.append(f"No problems found in {checked}.")
-        return "\n".join(lines) + "\n"
-    lines.append(
-        f"**{len(result.findings)} problem(s)**: {counts['error']} error(s), "
-        f"{counts['warning']} warning(s), {counts['info']} info, in {result.files_checked} file(s) checked."
-    )
-    lines += ["", "| | Location | Rule | Message |", "| --- | --- | --- | --- |"]
-    icons = {"error": ":x:", "warning": ":warning:", "info": ":information_source:"}
-    for f in result.findings:
-        message = f.message.replace("|", "\\|")
+    elif not result.findings and result.errors:  # a failed run never reads as a pass
+        lines.append(f"Nothing found in the {checked} that could be read; the run failed.")
+    elif not result.findings:
+        lines.append(f"No problems found in {checked}.")
+    else:
         lines.append(
-            f"| {icons[f.severity]} | `{f.location.path}:{f.location.line}` | {f.code} `{f.name}` | {message} |"
+            f"**{len(result.findings)} problem(s)**: {counts['error']} error(s), "
+            f"{counts['warning']} warning(s), {counts['info']} info, in {checked} checked."
         )
+        lines += ["", "| | Location | Rule | Message |", "| --- | --- | --- | --- |"]
+        icons = {"error": ":x:", "warning": ":warning:", "info": ":information_source:"}
+        for f in result.findings:
+            message = f.message.replace("|", "\\|")
+            lines.append(
+                f"| {icons[f.severity]} {f.severity} | `{f.location.path}:{f.location.line}` "
+                f"| {f.code} `{f.name}` | {message} |"
+            )
+    if result.costs:  # lint --cost: what each service costs, findings or not
+        lines += ["", cost_table(result.costs, markdown=True).rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 

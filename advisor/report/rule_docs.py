@@ -22,11 +22,19 @@ def render_catalogue(fmt: str) -> str:
         return markdown_table()
     from tabulate import tabulate
 
-    rows = [(r.code, r.name, r.severity, r.summary) for r in ALL_RULES]
+    # A rule whose findings may take another severity is marked, and its note follows.
+    rows = [
+        (r.code, r.name, r.severity + ("*" if r.severity_note else ""), r.summary)
+        for r in ALL_RULES
+    ]
     table = tabulate(
         rows, headers=("code", "name", "severity", "summary"), maxcolwidths=[None, None, None, 60]
     )
-    return table + "\n\nRun 'ecs-advisor explain CODE' for a rule's full documentation.\n"
+    notes = "".join(f"* {r.code}: {r.severity_note}\n" for r in ALL_RULES if r.severity_note)
+    return (
+        f"{table}\n\n{notes}{chr(10) if notes else ''}"
+        "Run 'ecs-advisor explain CODE' for a rule's full documentation.\n"
+    )
 
 
 def markdown_table() -> str:
@@ -38,7 +46,8 @@ def markdown_table() -> str:
     for r in ALL_RULES:
         summary = r.summary.replace("|", "\\|")
         covers = ", ".join(r.references)
-        lines.append(f"| {r.code} | `{r.name}` | {r.severity} | {summary} | {covers} |")
+        severity = f"{r.severity} ({r.severity_note})" if r.severity_note else r.severity
+        lines.append(f"| {r.code} | `{r.name}` | {severity} | {summary} | {covers} |")
     return "\n".join(lines) + "\n"
 
 
@@ -53,7 +62,8 @@ def _block(text: str) -> str:
 def render_explanation(rule: Rule) -> str:
     kinds = ", ".join(KIND_NAMES.get(k, k) for k in rule.applies_to)
     sections = [
-        f"{rule.code} {rule.name} ({rule.severity}; applies to {kinds})",
+        f"{rule.code} {rule.name} ({rule.severity}{' by default' if rule.severity_note else ''}; "
+        f"applies to {kinds})",
         *([f"Severity: {rule.severity_note}."] if rule.severity_note else []),
         "",
         "What it does",

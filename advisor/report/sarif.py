@@ -19,21 +19,11 @@ def document(
     execution notifications of an invocation that did not succeed, so code scanning never
     takes an unread input for a clean one. ``properties`` go on the run (history: what it
     read)."""
-    rules = [
-        {
-            "id": rule.code,
-            "name": rule.name,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.rationale},
-            "help": {"text": rule.fix},
-            "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        }
-        for rule in ALL_RULES
-    ]
+    rules = [_rule(rule) for rule in ALL_RULES]
     results = [
         {
             "ruleId": f.code,
-            "level": LEVELS[f.severity],
+            "level": LEVELS[f.severity],  # the finding's own, which the setting may raise
             "message": {"text": f.message},
             "locations": [
                 {
@@ -69,3 +59,22 @@ def document(
         "version": "2.1.0",
         "runs": [run],
     }
+
+
+def _rule(rule: Any) -> dict[str, Any]:
+    """A rule's description; its default level, and where findings differ from it, the note
+    (each result carries its finding's own level)."""
+    description = rule.rationale
+    if rule.severity_note:
+        description += f" Severity: {rule.severity_note}."
+    entry: dict[str, Any] = {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": description},
+        "help": {"text": rule.fix},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+    }
+    if rule.severity_note:
+        entry["properties"] = {"severityNote": rule.severity_note}
+    return entry

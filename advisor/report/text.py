@@ -1,5 +1,5 @@
-"""Text for a person: ``path:line:col: CODE message [name]``, one line per finding, then a
-summary; the audit's tables; a cost estimate."""
+"""Text for a person: ``path:line:col: CODE severity: message [name]``, one line per finding
+(the severity is the finding's own), then a summary; the audit's tables; a cost estimate."""
 
 from __future__ import annotations
 
@@ -13,9 +13,17 @@ from advisor.model import ERROR, INFO, WARNING
 _COLOURS = {ERROR: "31", WARNING: "33", INFO: "36"}
 
 
-def use_colour(stream: TextIO) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+def use_colour(stream: TextIO, mode: str = "auto") -> bool:
+    """``--color always|never`` decides; else ``NO_COLOR`` (any non-empty value,
+    https://no-color.org) turns colour off, ``FORCE_COLOR`` (https://force-color.org) on even in
+    a pipe, and otherwise only a terminal that is not ``TERM=dumb`` gets it."""
+    if mode != "auto":
+        return mode == "always"
     if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
         return False
     return hasattr(stream, "isatty") and stream.isatty()
 
@@ -47,14 +55,16 @@ def render(result: Result, colour: bool = False) -> str:
 def _findings(result: Result, stream: TextIO, colour: bool) -> None:
     for f in result.findings:
         where = _paint(f"{f.location.path}:{f.location.line}:{f.location.column}:", "1", colour)
-        code = _paint(f.code, _COLOURS[f.severity], colour)
-        stream.write(f"{where} {code} {f.message} [{f.name}]\n")
+        code = _paint(f"{f.code} {f.severity}", _COLOURS[f.severity], colour)
+        stream.write(f"{where} {code}: {f.message} [{f.name}]\n")
         if f.evidence is not None:
             stream.write(_evidence_lines(f.evidence, f.cost))
     if result.costs:
         stream.write(cost_table(result.costs))
     if result.history is not None:
         stream.write(history_line(result.history) + "\n")
+    for error in result.errors:  # also on stderr; here so that a report file says it too
+        stream.write(f"Input error: {error}\n")
     stream.write(summary_line(result) + "\n")
 
 
@@ -114,11 +124,12 @@ def _place(region: str, source: str) -> str:
     return f"{region} ({said})"
 
 
-def cost_table(costs: list[dict]) -> str:
+def cost_table(costs: list[dict], markdown: bool = False) -> str:
     """Monthly cost of each service, what it assumed, and the services that could not be priced.
 
     The heading names the region the prices are from and what said so; services priced in
-    different regions each say theirs. A total over no priced service is "n/a", not $0.00."""
+    different regions each say theirs. A total over no priced service is "n/a", not $0.00.
+    ``markdown``: a GitHub table under a heading, its cells unwrapped."""
     from decimal import Decimal
 
     from tabulate import tabulate
@@ -127,7 +138,7 @@ def cost_table(costs: list[dict]) -> str:
 
     places = {(c.get("region"), c.get("region_source")) for c in costs}
     one_place = len(places) == 1
-    rows = []
+    rows: list[tuple[str, ...]] = []
     total = Decimal(0)
     for cost in costs:
         notes = list(cost["notes"])
@@ -159,11 +170,12 @@ def cost_table(costs: list[dict]) -> str:
         )
     else:
         rows.append(("total", "", "", cents(total), "services priced above"))
-    table = tabulate(
-        rows,
-        headers=("service", "tasks", "platform", "per month", "notes"),
-        maxcolwidths=[None, None, None, None, 60],
-    )
+    headers = ("service", "tasks", "platform", "per month", "notes")
+    if markdown:
+        rows = [tuple(str(cell).replace("|", "\\|") for cell in row) for row in rows]
+        table = tabulate(rows, headers=headers, tablefmt="github")
+    else:
+        table = tabulate(rows, headers=headers, maxcolwidths=[None, None, None, None, 60])
     if one_place:
         region, source = next(iter(places))
         where = f"region {_place(region, source or '')}" if region else "no region"
@@ -171,7 +183,10 @@ def cost_table(costs: list[dict]) -> str:
         where = "regions as noted"
     as_of = min((c["as_of"] for c in priced), default=None)
     dated = f", prices as of {as_of}" if as_of else ""
-    return f"\nMonthly cost of services (730 hours, {where}{dated}):\n{table}\n\n"
+    heading = f"Monthly cost of services (730 hours, {where}{dated})"
+    if markdown:
+        return f"### {heading}\n\n{table}\n"
+    return f"\n{heading}:\n{table}\n\n"
 
 
 def nothing_read(result: Result) -> bool:
@@ -188,6 +203,8 @@ def summary_line(result: Result) -> str:
         tail += f"; {_plural(result.baselined, 'finding')} in the baseline not shown"
     if not result.findings and nothing_read(result):
         return f"No history read: nothing to judge{tail}."
+    if not result.findings and result.errors:  # a run that failed is never reported as clean
+        return f"{tail[2:]}; nothing found in the {checked} that could be read."
     if not result.findings:
         return f"No problems found in {checked}{tail}."
     counts = {s: 0 for s in (ERROR, WARNING, INFO)}

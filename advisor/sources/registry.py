@@ -114,7 +114,7 @@ def read_files(
         except RecursionError:
             context.error(InputError(display, "nested too deeply to read"))
             continue
-        context.checked()
+        context.checked(display)
         yield from resources
 
 
