@@ -306,7 +306,7 @@ def run_rules(args: argparse.Namespace) -> int:
 
 def run_explain(args: argparse.Namespace) -> int:
     from advisor.report import rule_docs
-    from rules import find_rule
+    from advisor.rules import find_rule
 
     rule = find_rule(args.rule)
     if rule is None:
