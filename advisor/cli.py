@@ -557,11 +557,11 @@ def run_rules(args: argparse.Namespace) -> int:
 
 def run_explain(args: argparse.Namespace) -> int:
     from advisor.report import rule_docs
-    from rules import find_rule
+    from advisor.rules import find_rule
 
     rule = find_rule(args.rule)
     if rule is None:
-        from rules import did_you_mean
+        from advisor.rules import did_you_mean
 
         raise ConfigError(f"unknown rule {args.rule!r}{did_you_mean(args.rule)}")
     sys.stdout.write(rule_docs.render_explanation(rule))

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor.model import SEVERITY_RANK
+from advisor.rules import check_selectors
+from advisor.rules.base import RuleOptions
 from advisor.suggest import suggest
-from rules import check_selectors
-from rules.base import RuleOptions
 
 if TYPE_CHECKING:
     import datetime as dt

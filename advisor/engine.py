@@ -15,10 +15,10 @@ from typing import Any
 
 from advisor.config import Configs, Settings
 from advisor.model import SEVERITY_RANK, Finding, InputError, Resource
+from advisor.rules import ALL_RULES, RULES_BY_KIND, Hit, Rule, RuleOptions, matches
 from advisor.sources.discover import discover
 from advisor.sources.registry import SourceEntry, for_role
 from advisor.values import text_of
-from rules import ALL_RULES, RULES_BY_KIND, Hit, Rule, RuleOptions, matches
 
 
 class Result:

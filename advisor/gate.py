@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.config import Settings
-from rules import find_rule, matches
+from advisor.rules import find_rule, matches
 
 
 def apply_per_file_ignores(result: Any, settings_for: Callable[[str], Settings]) -> None:

@@ -27,7 +27,7 @@ import re
 from typing import Any
 
 from advisor.jsonpos import _TOKEN
-from rules.containers import is_secret_name, looks_like_credential
+from advisor.rules.containers import is_secret_name, looks_like_credential
 
 HIDDEN = "<hidden>"
 

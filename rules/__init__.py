@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from advisor.model import Kind
-from rules.base import Hit, Rule, RuleOptions
-from rules.code import ServiceScaledToZeroInCode, StopTaskAfterRunTask
-from rules.containers import MutableImageTag, SecretInEnvironment
-from rules.fargate import (
+from advisor.rules.base import Hit, Rule, RuleOptions
+from advisor.rules.code import ServiceScaledToZeroInCode, StopTaskAfterRunTask
+from advisor.rules.containers import MutableImageTag, SecretInEnvironment
+from advisor.rules.fargate import (
     AwsvpcHostPortMismatch,
     FargateRequiresAwsvpc,
     InvalidFargateSize,
     MissingExecutionRole,
     NoEssentialContainer,
 )
-from rules.history import JobStoppedByHand, RunTaskWithoutManagedTags, ServiceStoppedManually
-from rules.logging import (
+from advisor.rules.history import (
+    JobStoppedByHand,
+    RunTaskWithoutManagedTags,
+    ServiceStoppedManually,
+)
+from advisor.rules.logging import (
     AwslogsIncompleteOptions,
     AwslogsMissingStreamPrefix,
     MissingLogConfiguration,
 )
-from rules.registration import (
+from advisor.rules.registration import (
     ContainerResourcesExceedTask,
     DuplicateContainerName,
     FargateUnsupportedParameter,
@@ -27,15 +31,15 @@ from rules.registration import (
     UnknownContainerReference,
     UnknownVolumeReference,
 )
-from rules.schema import (
+from advisor.rules.schema import (
     DuplicateKey,
     InvalidFieldValue,
     MissingRequiredField,
     OutputOnlyField,
     UnknownField,
 )
-from rules.secrets import SecretInCommand
-from rules.security import (
+from advisor.rules.secrets import SecretInCommand
+from advisor.rules.security import (
     ContainerInsightsDisabled,
     EfsTransitEncryptionDisabled,
     FargatePlatformVersionNotLatest,
@@ -48,12 +52,12 @@ from rules.security import (
     WindowsAdminUser,
     WritableRootFilesystem,
 )
-from rules.services import (
+from advisor.rules.services import (
     LaunchTypeWithCapacityProvider,
     ServiceTagsNotPropagated,
     ServiceWithoutManagedTags,
 )
-from rules.tagging import ResourceWithoutTags
+from advisor.rules.tagging import ResourceWithoutTags
 
 ALL_RULES: list[Rule] = sorted(
     (

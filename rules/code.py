@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from advisor.model import WARNING, Kind
-from rules.base import Hit, Rule, RuleOptions
+from advisor.rules.base import Hit, Rule, RuleOptions
 
 if TYPE_CHECKING:  # types only: the Python source loads libcst-facing code on demand
     from advisor.sources.python_resources import CodeScope

@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 
 from advisor.model import ERROR, WARNING, Kind, TaskDefinition
+from advisor.rules.base import Hit, Rule, RuleOptions, container_hits
 from advisor.values import is_unknown, text_of
-from rules.base import Hit, Rule, RuleOptions, container_hits
 
 _TASK = """{{
   "family": "nightly-report",

@@ -16,8 +16,8 @@ from advisor.fargate import (
     valid_memory_text,
 )
 from advisor.model import ERROR, Kind, TaskDefinition
+from advisor.rules.base import Hit, Rule, RuleOptions, container_hits
 from advisor.values import is_unknown, text_of
-from rules.base import Hit, Rule, RuleOptions, container_hits
 
 _FARGATE_TASK = """{{
   "family": "web",

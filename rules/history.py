@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from advisor.model import INFO, WARNING, Fix, Kind, RunTaskRequest
+from advisor.rules.base import Hit, Rule, RuleOptions
 from advisor.values import is_unknown
-from rules.base import Hit, Rule, RuleOptions
 
 if TYPE_CHECKING:  # types only: lint, which loads every rule, never builds a history
     from advisor.history.timeline import JobHistory, ServiceHistory

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from advisor.model import ERROR, WARNING, Document, Fix, Kind, TaskDefinition
+from advisor.rules.base import Hit, Rule, RuleOptions, container_hits
 from advisor.values import is_unknown
-from rules.base import Hit, Rule, RuleOptions, container_hits
 
 _GOOD_LOGS = """{
   "family": "report",

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 from advisor.fargate import format_cpu, format_memory, parse_cpu, parse_memory
 from advisor.model import ERROR, Kind, TaskDefinition
+from advisor.rules.base import Hit, Rule, RuleOptions, container_hits
 from advisor.values import is_unknown, text_of
-from rules.base import Hit, Rule, RuleOptions, container_hits
 
 _TASK = """{{
   "family": "shop",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from advisor.model import ERROR, WARNING, Kind, Resource
+from advisor.rules.base import Hit, Rule, RuleOptions
 from advisor.schema.validate import INVALID, REQUIRED, UNKNOWN
-from rules.base import Hit, Rule, RuleOptions
 
 # Every kind a file can hold; resources without a schema definition (CDK code, CloudTrail
 # records) have no schema errors to report.

@@ -7,9 +7,9 @@ import shlex
 from collections.abc import Iterator
 
 from advisor.model import ERROR, Kind, TaskDefinition
+from advisor.rules.base import Hit, Rule, RuleOptions, container_hits
+from advisor.rules.containers import is_secret_name, looks_like_credential
 from advisor.values import has_placeholder, is_unknown, text_of
-from rules.base import Hit, Rule, RuleOptions, container_hits
-from rules.containers import is_secret_name, looks_like_credential
 
 _TASK = """{{
   "family": "db-migrate",

@@ -15,8 +15,8 @@ import json
 from collections.abc import Iterator
 
 from advisor.model import INFO, WARNING, Cluster, Kind, Resource, Service, TaskDefinition
+from advisor.rules.base import Hit, Rule, RuleOptions, container_hits
 from advisor.values import is_unknown, text_of
-from rules.base import Hit, Rule, RuleOptions, container_hits
 
 # --- documented examples ------------------------------------------------------------------------
 

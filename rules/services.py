@@ -7,8 +7,8 @@ import json
 from collections.abc import Iterator
 
 from advisor.model import ERROR, WARNING, Document, Fix, Kind, Resource, Service
+from advisor.rules.base import Hit, Rule, RuleOptions
 from advisor.values import is_unknown
-from rules.base import Hit, Rule, RuleOptions
 
 _SERVICE = """{{
   "cluster": "production",

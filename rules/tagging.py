@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from advisor.model import INFO, Kind, Resource
+from advisor.rules.base import Hit, Rule, RuleOptions
 from advisor.values import is_unknown
-from rules.base import Hit, Rule, RuleOptions
 
 _SERVICE = """{{
   "cluster": "prod",

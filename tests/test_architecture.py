@@ -1,9 +1,11 @@
-"""The import graph of ``advisor`` and ``rules``: no cycles, and each layer imports only below it.
+"""The import graph of ``advisor`` (with ``advisor.rules``, kept in ``rules/``): no cycles, and each
+layer imports only below it.
 
     values, jsonpos < model < rules < sources, engine, enrich < report < cli
 
-The graph is grimp's, read from the source: imports inside functions count (they run when the
-function does). Imports under ``if TYPE_CHECKING:`` are left out: they never run, so they can
+The graph is read from the source with ``ast`` (``advisor.rules`` is the top-level ``rules/``
+folder, reached through the ``advisor/rules`` symlink, so it is read from ``rules/`` once): imports
+inside functions count (they run when the function does). Imports under ``if TYPE_CHECKING:`` are left out: they never run, so they can
 neither close a cycle nor load a module; they let a rule name the resource type it takes
 (``CodeScope``, ``ServiceHistory``) without importing the layer that defines it.
 
@@ -14,19 +16,21 @@ the lazy loading lint's start-up rests on. What lint really loads is checked by 
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from collections import deque
 from functools import cache
+from pathlib import Path
 
-import pytest
-
-grimp = pytest.importorskip("grimp")
+ROOT = Path(__file__).resolve().parent.parent
+# Where each package's source is: advisor.rules is the top-level rules/ folder.
+PACKAGES = {"advisor": ROOT / "advisor", "advisor.rules": ROOT / "rules"}
 
 # What the lowest modules never import, directly or through another module.
 BASE = ("advisor.values", "advisor.model", "advisor.jsonpos")
 ABOVE_BASE = (
-    "rules",
+    "advisor.rules",
     "advisor.engine",
     "advisor.cli",
     "advisor.report",
@@ -56,13 +60,54 @@ ABOVE_SOURCES = (
 )
 
 
+def _modules() -> dict[str, Path]:
+    """Every module of ours, by its installed name, and its source file."""
+    found = {}
+    for package, folder in PACKAGES.items():
+        for path in folder.rglob("*.py"):
+            parts = list(path.relative_to(folder).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            name = ".".join([package, *parts])
+            if name.startswith("advisor.rules") and package == "advisor":
+                continue
+            found[name] = path
+    return found
+
+
+def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node that runs: ``if TYPE_CHECKING:`` blocks are left out."""
+    nodes, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            stack.extend(node.orelse)
+            continue
+        nodes.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return nodes
+
+
 @cache
 def imports() -> dict[str, set[str]]:
-    """module -> the modules of advisor and rules it imports (TYPE_CHECKING imports left out)."""
-    graph = grimp.build_graph(
-        "advisor", "rules", exclude_type_checking_imports=True, cache_dir=None
-    )
-    return {module: graph.find_modules_directly_imported_by(module) for module in graph.modules}
+    """module -> the modules of ours it imports (TYPE_CHECKING imports left out)."""
+    modules = _modules()
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        wanted: set[str] = set()
+        for node in _runtime_nodes(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                wanted.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*anchor, base] if base else anchor)
+                wanted.add(base)
+                wanted.update(f"{base}.{alias.name}" for alias in node.names)
+        graph[name] = {m for m in wanted if m in modules and m != name}
+    return graph
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -153,7 +198,8 @@ def test_the_cycle_finder_finds_cycles():
 
 def test_the_graph_holds_both_packages_and_function_level_imports():
     graph = imports()
-    assert "rules.base" in graph and "advisor.model" in graph["rules.base"]
+    assert "advisor.rules.base" in graph and "advisor.model" in graph["advisor.rules.base"]
+    assert "advisor.rules" in graph["advisor.engine"]
     # lint_paths imports the pricing step inside the function, only when --cost asks
     assert "advisor.enrich" in graph["advisor.engine"]
 
@@ -169,7 +215,7 @@ def test_values_model_and_jsonpos_import_nothing_above_them():
 
 
 def test_rules_are_pure():
-    found = _violations(("rules",), ABOVE_RULES)
+    found = _violations(("advisor.rules",), ABOVE_RULES)
     assert not found, "rules import beyond the model:\n" + "\n".join(found)
 
 
@@ -179,12 +225,12 @@ def test_sources_never_reach_the_pipeline_that_runs_them():
 
 
 def test_rules_import_alone_in_a_fresh_interpreter(tmp_path):
-    """``import rules`` first, in a new process: no import-order luck, and nothing above the
-    rules is loaded as a side effect."""
+    """``import advisor.rules`` first, in a new process: no import-order luck, and nothing above
+    the rules is loaded as a side effect."""
     program = (
-        "import sys, rules\n"
+        "import sys, advisor.rules as rules\n"
         "print(len(rules.ALL_RULES))\n"
-        "print(*sorted(m for m in sys.modules if m.split('.')[0] in ('advisor', 'rules')))\n"
+        "print(*sorted(m for m in sys.modules if m.split('.')[0] == 'advisor'))\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", program], capture_output=True, text=True, cwd=tmp_path

@@ -14,9 +14,9 @@ from conftest import good_service, good_taskdef
 from advisor.config import Settings
 from advisor.engine import lint_paths
 from advisor.model import Kind
+from advisor.rules import ALL_RULES, RULES_BY_KIND
 from advisor.sources import registry
 from advisor.values import Unknown, mark_unknowns
-from rules import ALL_RULES, RULES_BY_KIND
 
 START = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
 

@@ -622,6 +622,6 @@ def test_the_credential_variables_security_hub_checks(linter, name, value):
 
 
 def test_secret_in_environment_cites_security_hub_ecs_8():
-    from rules import find_rule
+    from advisor.rules import find_rule
 
     assert find_rule("secret-in-environment").references == ("Security Hub ECS.8",)

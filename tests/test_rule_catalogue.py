@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from rules import ALL_RULES, find_rule
+from advisor.rules import ALL_RULES, find_rule
 
 RULE_IDS = [rule.code for rule in ALL_RULES]
 
@@ -95,8 +95,8 @@ def _judged_type(rule) -> type:
     import typing
 
     from advisor.history.timeline import JobHistory, ServiceHistory
+    from advisor.rules.base import Rule
     from advisor.sources.python_resources import CodeScope
-    from rules.base import Rule
 
     names = {"CodeScope": CodeScope, "ServiceHistory": ServiceHistory, "JobHistory": JobHistory}
     for cls in type(rule).__mro__:

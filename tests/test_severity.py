@@ -12,7 +12,7 @@ import textwrap
 import pytest
 from conftest import good_container, good_taskdef
 
-from rules import ALL_RULES
+from advisor.rules import ALL_RULES
 
 LOGS = {"awslogs-group": "/ecs/web", "awslogs-region": "eu-west-1"}  # no stream prefix
 

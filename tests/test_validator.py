@@ -12,10 +12,10 @@ import pytest
 from conftest import DATA, REPO, good_service, good_taskdef
 
 from advisor.model import Kind
+from advisor.rules import ALL_RULES
 from advisor.schema import generate
 from advisor.schema.validate import INVALID, REQUIRED, UNKNOWN, Validator, aws_path
 from advisor.values import has_placeholder, mark_unknowns
-from rules import ALL_RULES
 
 SCHEMA = json.loads((REPO / "advisor" / "schema" / "ecs.schema.json").read_text())
 OURS = Validator(SCHEMA)

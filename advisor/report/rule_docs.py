@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from rules import ALL_RULES, Rule
+from advisor.rules import ALL_RULES, Rule
 
 KIND_NAMES = {
     "task-definition": "task definitions",

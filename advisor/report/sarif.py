@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor import __version__
-from rules import ALL_RULES
+from advisor.rules import ALL_RULES
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
