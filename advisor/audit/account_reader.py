@@ -11,6 +11,7 @@ import json
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -97,6 +98,13 @@ class Options:
         self.min_service_stops = 3
         self.read_work_logs = True
         self.progress: Any = None  # an advisor.progress.Progress on a terminal, shared by threads
+        # Calls in flight at once inside one region (describe batches, task definitions): the
+        # latency of one call is paid once per WORKERS calls, within the client's connection pool.
+        self.workers = WORKERS
+
+
+WORKERS = 8
+PAGE = {"PaginationConfig": {"PageSize": 100}}  # the most List* calls allow; the default is 10
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -107,13 +115,15 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 def read_region(
     client: Callable[[str], Any], account: str, region: str, options: Options
 ) -> RegionData:
-    """Everything the audit needs from one region; ``client(service)`` makes guarded clients."""
+    """Everything the audit needs from one region; ``client(service)`` makes guarded clients.
+    Inside the region, calls run ``options.workers`` at a time; the history, paced by its own
+    rate limit, is read beside the configuration."""
     data = RegionData(account, region)
     ecs = client("ecs")
     try:
         clusters = [
             arn
-            for page in ecs.get_paginator("list_clusters").paginate()
+            for page in ecs.get_paginator("list_clusters").paginate(**PAGE)
             for arn in page.get("clusterArns", [])
             if not options.clusters
             or arn.rsplit("/", 1)[-1] in options.clusters
@@ -122,56 +132,156 @@ def read_region(
     except (ClientError, BotoCoreError) as exc:
         data.error("ecs:ListClusters", exc)
         clusters = []
-    for cluster in clusters:
-        _read_services(ecs, cluster, data)
-        _read_stopped_tasks(ecs, cluster, data)
-    _read_history(client, data, options)
-    wanted = {s.get("taskDefinition") for s in data.services}
-    wanted |= {
-        e.request.get("taskDefinition") for e in data.events if e.name == "RunTask" and not e.error
-    }
-    for reference in sorted(w for w in wanted if isinstance(w, str)):
-        try:
-            found = as_json(
-                ecs.describe_task_definition(taskDefinition=reference)["taskDefinition"]
+    # One thread more than the workers: the history's, which uses other clients than ECS.
+    with ThreadPoolExecutor(max(1, options.workers) + 1) as pool:
+        history = pool.submit(_read_history_apart, client, data, options)
+        batches = [
+            batch
+            for cluster in clusters
+            for batch in (
+                _read_services(ecs, cluster, data, pool),
+                _read_stopped_tasks(ecs, cluster, data, pool),
             )
-            data.task_definitions[found["taskDefinitionArn"]] = found
-        except (ClientError, BotoCoreError) as exc:
-            data.error(f"ecs:DescribeTaskDefinition {reference}", exc)
+        ]
+        for batch in batches:  # in the order asked: the same run gives the same report
+            batch.collect(data)
+        definitions = _read_task_definitions(ecs, data, pool, _service_references(data))
+        data.events, history_errors = history.result()
+        data.errors.extend(history_errors)
+        _add_stopped_tasks(data)
+        run_task = {
+            e.request.get("taskDefinition")
+            for e in data.events
+            if e.name == "RunTask" and not e.error
+        }
+        definitions.extend(_read_task_definitions(ecs, data, pool, run_task))
+        _report_denied(data, definitions)
     if options.read_work_logs and data.history_read:
         read_work_seconds(ecs, lambda: client("logs"), data, options.min_service_stops)
     return data
 
 
-def _read_services(ecs: Any, cluster: str, data: RegionData) -> None:
+class _Batches:
+    """Describe calls of one listing, in flight in the region's pool; collected in order."""
+
+    def __init__(self, source: str, key: str) -> None:
+        self.source, self.key = source, key
+        self.listing_error: Exception | None = None
+        self.futures: list[Future] = []
+
+    def collect(self, data: RegionData) -> None:
+        if self.listing_error is not None:
+            data.error(self.source, self.listing_error)
+            return
+        for future in self.futures:
+            try:
+                found = future.result().get(self.key, [])
+            except (ClientError, BotoCoreError) as exc:
+                data.error(self.source, exc)
+                return  # one error a listing, as when the calls were made one by one
+            if self.key == "services":
+                data.services.extend(as_json(found))
+            else:
+                data.stopped_tasks.extend(as_json(found))
+
+
+def _read_services(ecs: Any, cluster: str, data: RegionData, pool: ThreadPoolExecutor) -> _Batches:
+    batches = _Batches(f"ecs:ListServices/DescribeServices {cluster}", "services")
     try:
         arns = [
             arn
-            for page in ecs.get_paginator("list_services").paginate(cluster=cluster)
+            for page in ecs.get_paginator("list_services").paginate(cluster=cluster, **PAGE)
             for arn in page.get("serviceArns", [])
         ]
-        for batch in _chunks(arns, 10):
-            described = ecs.describe_services(cluster=cluster, services=batch, include=["TAGS"])
-            data.services.extend(as_json(described.get("services", [])))
     except (ClientError, BotoCoreError) as exc:
-        data.error(f"ecs:ListServices/DescribeServices {cluster}", exc)
+        batches.listing_error = exc
+        return batches
+    for batch in _chunks(arns, 10):  # DescribeServices takes at most 10
+        batches.futures.append(
+            pool.submit(ecs.describe_services, cluster=cluster, services=batch, include=["TAGS"])
+        )
+    return batches
 
 
-def _read_stopped_tasks(ecs: Any, cluster: str, data: RegionData) -> None:
+def _service_references(data: RegionData) -> set[str]:
+    return {s["taskDefinition"] for s in data.services if isinstance(s.get("taskDefinition"), str)}
+
+
+def _read_task_definitions(
+    ecs: Any, data: RegionData, pool: ThreadPoolExecutor, references: set[Any]
+) -> list[tuple[str, Exception]]:
+    """DescribeTaskDefinition once for each task definition not read yet, in parallel; returns
+    the references that failed, with why (reported per kind of error by ``_report_denied``)."""
+    known = set(data.task_definitions)
+    wanted = sorted(r for r in references if isinstance(r, str) and r and r not in known)
+    futures = [(r, pool.submit(ecs.describe_task_definition, taskDefinition=r)) for r in wanted]
+    failed: list[tuple[str, Exception]] = []
+    for reference, future in futures:
+        try:
+            found = as_json(future.result()["taskDefinition"])
+            data.task_definitions[found["taskDefinitionArn"]] = found
+        except (ClientError, BotoCoreError) as exc:
+            failed.append((reference, exc))
+    return failed
+
+
+def _report_denied(data: RegionData, failed: list[tuple[str, Exception]]) -> None:
+    """One error for each kind of failure of DescribeTaskDefinition, with its count: a role
+    denied the call would otherwise give one error for every task definition."""
+    by_kind: dict[str, list[tuple[str, Exception]]] = {}
+    for reference, exc in failed:
+        by_kind.setdefault(_error_kind(exc), []).append((reference, exc))
+    for group in by_kind.values():
+        reference, exc = group[0]
+        if len(group) == 1:
+            data.error(f"ecs:DescribeTaskDefinition {reference}", exc)
+            continue
+        data.errors.append(
+            {
+                "account": data.account,
+                "region": data.region,
+                "source": f"ecs:DescribeTaskDefinition ({len(group)} task definitions)",
+                "message": f"{describe_error(exc)} (the first of {len(group)}: {reference})",
+            }
+        )
+
+
+def _error_kind(exc: Exception) -> str:
+    if isinstance(exc, ClientError):
+        return str(exc.response.get("Error", {}).get("Code", "Error"))
+    return type(exc).__name__
+
+
+def _read_stopped_tasks(
+    ecs: Any, cluster: str, data: RegionData, pool: ThreadPoolExecutor
+) -> _Batches:
     """Tasks that stopped in about the last hour: ECS keeps no longer a record of them."""
+    batches = _Batches(f"ecs:ListTasks/DescribeTasks {cluster}", "tasks")
     try:
         arns = [
             arn
             for page in ecs.get_paginator("list_tasks").paginate(
-                cluster=cluster, desiredStatus="STOPPED"
+                cluster=cluster, desiredStatus="STOPPED", **PAGE
             )
             for arn in page.get("taskArns", [])
         ]
-        for batch in _chunks(arns, 100):
-            described = ecs.describe_tasks(cluster=cluster, tasks=batch).get("tasks", [])
-            data.stopped_tasks.extend(as_json(described))
     except (ClientError, BotoCoreError) as exc:
-        data.error(f"ecs:ListTasks/DescribeTasks {cluster}", exc)
+        batches.listing_error = exc
+        return batches
+    for batch in _chunks(arns, 100):  # DescribeTasks takes at most 100
+        batches.futures.append(pool.submit(ecs.describe_tasks, cluster=cluster, tasks=batch))
+    return batches
+
+
+def _read_history_apart(
+    client: Callable[[str], Any], data: RegionData, options: Options
+) -> tuple[list[Event], list[dict[str, str]]]:
+    """The history into a RegionData of its own (it is read in its own thread while the
+    configuration is read into ``data``), as (events, errors)."""
+    apart = RegionData(data.account, data.region)
+    _read_history(client, apart, options)
+    data.history_read, data.history_note = apart.history_read, apart.history_note
+    return apart.events, apart.errors
 
 
 def _read_history(client: Callable[[str], Any], data: RegionData, options: Options) -> None:
@@ -219,6 +329,12 @@ def _read_history(client: Callable[[str], Any], data: RegionData, options: Optio
             seen.add(event.id)
             unique.append(event)
     data.events = unique
+
+
+def _add_stopped_tasks(data: RegionData) -> None:
+    """The tasks that stopped on their own in the last hour, as history events."""
+    if not data.history_read:
+        return
     for task in data.stopped_tasks:  # what stopped on its own in the last hour
         stopped = from_eventbridge(
             {"source": "aws.ecs", "detail-type": "ECS Task State Change", "id": task.get("taskArn"),
