@@ -278,6 +278,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-workers", type=int, default=4, metavar="N", help="regions read at once (4)"
     )
     audit.add_argument(
+        "--timeout",
+        type=float,
+        default=600,
+        metavar="SECONDS",
+        help="the whole audit's deadline: what is not read by then is reported as not read (600)",
+    )
+    audit.add_argument(
         "--format", default="text", help="report format (text)", **_choices(REPORT_FORMATS)
     )
     audit.add_argument(
@@ -630,7 +637,10 @@ def run_audit(args: argparse.Namespace) -> int:
         from advisor.atomic import check_writable
 
         check_writable(args.output)
+    if not 0 < args.timeout < 1e9:  # nan and inf are not deadlines either
+        raise ConfigError("--timeout: a number of seconds above 0")
     try:
+        from advisor.audit import aws_session
         from advisor.audit.account_reader import Options
         from advisor.audit.audit_command import run_audit as audit
     except ImportError as exc:
@@ -668,6 +678,7 @@ def run_audit(args: argparse.Namespace) -> int:
 
     file_output = None if s3_output else args.output
     options.progress = progress.start("ecs-advisor audit", args.quiet, args.format, file_output)
+    aws_session.set_timeout(args.timeout)
     try:
         result = audit(args, settings, options)
     finally:

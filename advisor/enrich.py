@@ -92,16 +92,27 @@ def price_services(
     if table is None:
         return []
     rows = []
+    costs: dict[tuple[str, str], dict[str, Any]] = {}  # (path, pointer) of a service -> cost
     for service, cost in service_costs(resources, pricing.region, table, pricing.region_source):
         location = service.document.location(service.pointer)
         rows.append(
             {"resource": service.label, "path": location.path, "line": location.line, **cost}
         )
-        for finding in findings:
-            inside = (
-                finding.location.pointer == service.pointer
-                or finding.location.pointer.startswith(service.pointer + "/")
-            )
-            if finding.location.path == location.path and inside:
-                finding.cost = cost
+        costs[(location.path, service.pointer)] = cost
+    for finding in findings:  # each finding looks up the services that may hold it: linear
+        found = _enclosing(costs, finding.location.path, finding.location.pointer)
+        if found is not None:
+            finding.cost = found
     return rows
+
+
+def _enclosing(
+    costs: dict[tuple[str, str], dict[str, Any]], path: str, pointer: str
+) -> dict[str, Any] | None:
+    """The cost of the service at the pointer or the nearest one above it in the same file."""
+    while True:
+        if (path, pointer) in costs:
+            return costs[(path, pointer)]
+        if not pointer:
+            return None
+        pointer = pointer.rsplit("/", 1)[0]

@@ -7,21 +7,77 @@ accounts). The guard is a botocore event hook, so it covers every client and eve
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ReadTimeoutError
 
+from advisor.audit.account_reader import WORKERS
 from advisor.audit.iam_policy import IAM_POLICY as IAM_POLICY  # where it used to be
 
 READ_PREFIXES = ("List", "Describe", "Get")
 ALSO_ALLOWED = frozenset({"LookupEvents", "AssumeRole"})
-CLIENT_CONFIG = Config(
-    retries={"mode": "adaptive", "max_attempts": 5},  # throttling is retried with backoff
-    connect_timeout=5,  # an unreachable endpoint fails in seconds, not minutes
-    read_timeout=30,
-    user_agent_extra="ecs-advisor-audit",
-)
+DEFAULT_TIMEOUT = 600.0  # seconds for the whole audit (--timeout)
+# Retries of one call stop once they have taken this long: a run of throttles costs seconds a
+# call, not minutes (adaptive mode also slows the client down while the service throttles).
+RETRY_BUDGET = 30.0
+# Connections each client keeps: the calls a region's reader has in flight at once, and one more.
+POOL_CONNECTIONS = WORKERS + 1
+
+
+class DeadlineExceeded(BotoCoreError):
+    fmt = "not read: the audit's --timeout of {seconds:g} s ran out"
+
+
+class Budget:
+    """The audit's overall deadline, and the client settings derived from it: an endpoint that
+    accepts a connection and never answers costs two read timeouts a call, and no call starts
+    after the deadline (its source is reported as not read)."""
+
+    def __init__(self, seconds: float = DEFAULT_TIMEOUT, running: bool = True) -> None:
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds if running else math.inf
+
+    def config(self) -> Config:
+        return Config(
+            retries={"mode": "adaptive", "max_attempts": 5},  # throttling is retried with backoff
+            connect_timeout=min(5.0, max(0.5, self.seconds / 20)),
+            read_timeout=min(20.0, max(1.0, self.seconds / 10)),
+            max_pool_connections=POOL_CONNECTIONS,
+            user_agent_extra="ecs-advisor-audit",
+        )
+
+    def left(self) -> float:
+        return self.ends - time.monotonic()
+
+    def before_call(self, **_: Any) -> None:
+        if self.left() <= 0:
+            raise DeadlineExceeded(seconds=self.seconds)
+
+    def may_retry(
+        self,
+        attempts: int,
+        caught_exception: Exception | None = None,
+        request_dict: dict | None = None,
+        **_: Any,
+    ) -> bool | None:
+        """Registered before botocore's retry handler: False stops the retries, None lets
+        botocore decide (and back off)."""
+        context = (request_dict or {}).get("context", {})
+        started = context.setdefault("ecs_advisor_started", time.monotonic())
+        if self.left() <= 0 or time.monotonic() - started > RETRY_BUDGET:
+            return False
+        if isinstance(caught_exception, ReadTimeoutError) and attempts >= 2:
+            return False  # it accepts and never answers: once more is enough
+        return None
+
+
+# The run's; the audit command starts it from --timeout (until then, no deadline runs).
+BUDGET = Budget(running=False)
+CLIENT_CONFIG = BUDGET.config()  # the settings for the default deadline
 
 
 class ReadOnlyViolation(RuntimeError):
@@ -29,6 +85,7 @@ class ReadOnlyViolation(RuntimeError):
 
 
 def _refuse_writes(model: Any, **_: Any) -> None:
+    BUDGET.before_call()
     name = model.name
     if not (name.startswith(READ_PREFIXES) or name in ALSO_ALLOWED):
         service = model.service_model.service_name
@@ -46,7 +103,7 @@ def base_session(profile: str | None) -> boto3.Session:
 
 def assumed_session(base: boto3.Session, role_arn: str, region: str) -> boto3.Session:
     """A session in another account, through a role the audit assumes there."""
-    sts = base.client("sts", region_name=region, config=CLIENT_CONFIG)
+    sts = client(base, "sts", region)
     credentials = sts.assume_role(RoleArn=role_arn, RoleSessionName="ecs-advisor-audit")[
         "Credentials"
     ]
@@ -59,5 +116,15 @@ def assumed_session(base: boto3.Session, role_arn: str, region: str) -> boto3.Se
     )
 
 
+def set_timeout(seconds: float) -> None:
+    """Start the run's deadline: ``seconds`` from now."""
+    global BUDGET
+    BUDGET = Budget(seconds)
+
+
 def client(session: boto3.Session, service: str, region: str | None = None) -> Any:
-    return session.client(service, region_name=region, config=CLIENT_CONFIG)
+    made = session.client(service, region_name=region, config=BUDGET.config())
+    service_id = made.meta.service_model.service_id.hyphenize()
+    budget = BUDGET
+    made.meta.events.register_first(f"needs-retry.{service_id}", budget.may_retry)
+    return made
