@@ -58,9 +58,12 @@ def seed(services: int, families: int) -> None:
         )
 
 
-def recorded_calls(monkeypatch, deny: str | None = None) -> list[tuple[str, dict]]:
+def recorded_calls(
+    monkeypatch, deny: str | None = None, replace: dict | None = None
+) -> list[tuple[str, dict]]:
     """Every (operation, parameters) the audit's clients send; ``deny`` answers that operation
-    with AccessDeniedException instead of sending it."""
+    with AccessDeniedException instead of sending it; ``replace`` gives stubbed clients by
+    service."""
     calls: list[tuple[str, dict]] = []
     real = aws_session.client
 
@@ -74,6 +77,8 @@ def recorded_calls(monkeypatch, deny: str | None = None) -> list[tuple[str, dict
         return None
 
     def client(session, service, region=None):
+        if replace and service in replace:
+            return replace[service]
         made = real(session, service, region)
         made.meta.events.register("before-parameter-build", record)
         made.meta.events.register("before-call", refuse)
@@ -112,6 +117,26 @@ def test_a_denied_describe_task_definition_is_one_error_with_its_count(aws, cli,
     assert err.count("\n") == 1  # one line on stderr, not twelve
     unknown = [u for u in report["summary"]["unknown"] if "DescribeTaskDefinition" in u]
     assert len(unknown) == 1
+
+
+def test_a_denied_task_definition_is_not_asked_again_for_the_work_logs(aws, cli, monkeypatch):
+    """The stopped tasks' log streams need their task definition: one the reader was denied is
+    not described (and reported) a second time."""
+    from test_audit import lookup_client, worked_then_stopped
+    from test_audit import seed as seed_report
+
+    seed_report(image="nginx:1.27.0", tags=True)
+    trail = lookup_client(worked_then_stopped(3, worked_minutes=40))
+    calls = recorded_calls(
+        monkeypatch, deny="DescribeTaskDefinition", replace={"cloudtrail": trail}
+    )
+    _, out, _ = cli("audit", "--region", REGION, "--format", "json")
+    report = json.loads(out)
+    denied = [e for e in report["errors"] if "DescribeTaskDefinition" in e["source"]]
+    assert [e["source"] for e in denied] == [
+        f"ecs:DescribeTaskDefinition arn:aws:ecs:{REGION}:123456789012:task-definition/report:1"
+    ]
+    assert [name for name, _ in calls].count("DescribeTaskDefinition") == 1
 
 
 def test_pricing_looks_findings_up_instead_of_scanning_them_per_service():

@@ -157,9 +157,11 @@ def read_region(
             if e.name == "RunTask" and not e.error
         }
         definitions.extend(_read_task_definitions(ecs, data, pool, run_task))
-        _report_denied(data, definitions)
     if options.read_work_logs and data.history_read:
-        read_work_seconds(ecs, lambda: client("logs"), data, options.min_service_stops)
+        logs_client = lambda: client("logs")  # noqa: E731 - made only if a stream is read
+        failed = frozenset(reference for reference, _ in definitions)
+        definitions += read_work_seconds(ecs, logs_client, data, options.min_service_stops, failed)
+    _report_denied(data, definitions)
     return data
 
 
@@ -231,7 +233,7 @@ def _report_denied(data: RegionData, failed: list[tuple[str, Exception]]) -> Non
     """One error for each kind of failure of DescribeTaskDefinition, with its count: a role
     denied the call would otherwise give one error for every task definition."""
     by_kind: dict[str, list[tuple[str, Exception]]] = {}
-    for reference, exc in failed:
+    for reference, exc in dict(failed).items():  # each task definition once
         by_kind.setdefault(_error_kind(exc), []).append((reference, exc))
     for group in by_kind.values():
         reference, exc = group[0]

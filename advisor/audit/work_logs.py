@@ -110,14 +110,19 @@ def read_work_seconds(
     logs: Callable[[], Any],
     data: RegionData,
     min_stops: int,
-) -> None:
+    unreadable: frozenset[str] = frozenset(),
+) -> list[tuple[str, Exception]]:
     """Fill ``data.work_seconds`` (task ARN -> seconds) for the tasks people stopped. A source
-    that cannot be read is recorded as an error of the region, never fatal: less evidence."""
+    that cannot be read is recorded as an error of the region, never fatal: less evidence.
+    Returns the task definitions that could not be described (the reader reports them, one
+    error for each kind of failure); ``unreadable`` ones failed already and are not asked again."""
     definitions: dict[str, dict | None] = dict(data.task_definitions)
+    definitions.update(dict.fromkeys(unreadable))
+    failed: list[tuple[str, Exception]] = []
     client = None
     for service, tasks in sorted(stopped_by_people(data.events, min_stops).items()):
         for task in tasks:
-            definition = _definition(ecs, task.task_definition, definitions, data)
+            definition = _definition(ecs, task.task_definition, definitions, failed)
             where = log_stream(definition, task.arn, data.region) if definition else None
             if where is None:
                 continue
@@ -141,10 +146,11 @@ def read_work_seconds(
                     seconds = worked_seconds(stream, task)
                     if seconds is not None:
                         data.work_seconds[task.arn] = seconds
+    return failed
 
 
 def _definition(
-    ecs: Any, reference: str, known: dict[str, dict | None], data: RegionData
+    ecs: Any, reference: str, known: dict[str, dict | None], failed: list[tuple[str, Exception]]
 ) -> dict | None:
     """The task definition the stopped task ran, read once; for evidence only, never linted."""
     if not reference:
@@ -155,6 +161,6 @@ def _definition(
                 "taskDefinition"
             ]
         except (ClientError, BotoCoreError) as exc:
-            data.error(f"ecs:DescribeTaskDefinition {reference}", exc)
+            failed.append((reference, exc))
             known[reference] = None
     return known[reference]
