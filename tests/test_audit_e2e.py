@@ -433,7 +433,7 @@ def test_throttled_calls_are_retried_and_their_answers_used(throttling_aws, tmp_
         assert len(seen) == attempts, [r["key"] for r in throttling_aws.requests]
         assert len({r["invocation"] for r in seen}) == 1 and seen[0]["invocation"]
         assert len({r["body"] for r in seen}) == 1
-        # amz-sdk-request: "attempt=1; max=6", then "ttl=...; attempt=2; max=6", ...
+        # amz-sdk-request: "attempt=1; max=4", then "ttl=...; attempt=2; max=4", ...
         numbers = [re.search(r"\battempt=(\d+)", r["attempt"]).group(1) for r in seen]
         assert numbers == [str(n) for n in range(1, attempts + 1)], [r["attempt"] for r in seen]
     assert throttling_aws.throttle == {"ListClusters": 0, "LookupEvents:StopTask": 0}

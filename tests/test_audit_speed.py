@@ -7,6 +7,7 @@ local endpoint on 127.0.0.1 that the test starts and stops (test_audit_e2e's Fak
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -298,3 +299,34 @@ def test_the_deadline_ends_the_run_and_names_what_was_not_read(hanging_aws, tmp_
 def test_timeout_must_be_a_positive_number(cli):
     code, out, err = cli("audit", "--region", REGION, "--timeout", "0")
     assert code == 2 and out == "" and err.count("\n") == 1 and "--timeout" in err
+
+
+def test_a_run_of_throttles_costs_seconds_not_minutes(tmp_path):
+    """An endpoint that throttles every DescribeTaskDefinition: each is retried (the server sees
+    it again), the retries stop, and the run ends in seconds with one error and its count.
+    (botocore's adaptive mode took minutes: it paced the client to one request every 2 s.)"""
+    answers = _account_answers()
+    [service] = answers["DescribeServices"]["services"]
+    services = []
+    for n in range(20):  # 20 services, each on a task definition of its own
+        copied = copy.deepcopy(service)
+        copied["serviceName"], copied["serviceArn"] = f"s{n}", f"{service['serviceArn']}{n}"
+        copied["taskDefinition"] = service["taskDefinition"].replace("report:1", f"report{n}:1")
+        services.append(copied)
+    answers["DescribeServices"] = {"services": services, "failures": []}
+    server = FakeAws(answers, throttle={"DescribeTaskDefinition": 10**6})
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        run, took = _audit(server, tmp_path, "--cloudtrail", "none")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    assert took < 30, took
+    asked = server.seen("DescribeTaskDefinition")
+    assert 20 < len(asked) <= 80, len(asked)  # retried, within 4 attempts each
+    report = json.loads(run.stdout)
+    [error] = [e for e in report["errors"] if "DescribeTaskDefinition" in e["source"]]
+    assert error["source"] == "ecs:DescribeTaskDefinition (20 task definitions)"
+    assert error["message"].startswith("ThrottlingException: Rate exceeded")

@@ -21,9 +21,11 @@ from advisor.audit.iam_policy import IAM_POLICY as IAM_POLICY  # where it used t
 READ_PREFIXES = ("List", "Describe", "Get")
 ALSO_ALLOWED = frozenset({"LookupEvents", "AssumeRole"})
 DEFAULT_TIMEOUT = 600.0  # seconds for the whole audit (--timeout)
-# Retries of one call stop once they have taken this long: a run of throttles costs seconds a
-# call, not minutes (adaptive mode also slows the client down while the service throttles).
-RETRY_BUDGET = 30.0
+# Retries of one call stop once they have taken this long. Standard mode, not adaptive: once
+# throttled, adaptive mode lets a client send at most one request every 2 s, so 50 task
+# definitions an endpoint keeps throttling took 223 s; standard mode backs each call off (at most
+# 7 s over 3 retries) and its retry quota stops retrying when throttling persists.
+RETRY_BUDGET = 20.0
 # Connections each client keeps: the calls a region's reader has in flight at once, and one more.
 POOL_CONNECTIONS = WORKERS + 1
 
@@ -43,7 +45,7 @@ class Budget:
 
     def config(self) -> Config:
         return Config(
-            retries={"mode": "adaptive", "max_attempts": 5},  # throttling is retried with backoff
+            retries={"mode": "standard", "total_max_attempts": 4},  # the first and 3 retries
             connect_timeout=min(5.0, max(0.5, self.seconds / 20)),
             read_timeout=min(20.0, max(1.0, self.seconds / 10)),
             max_pool_connections=POOL_CONNECTIONS,
