@@ -104,7 +104,7 @@ class Options:
 
 
 # 16 hides a 50 ms latency (2,000 services in about 20 s, benchmarks/audit_speed.py) and stays
-# within ECS's read bursts; when ECS throttles, botocore's adaptive mode slows the client down.
+# within ECS's read bursts; when ECS throttles, each call backs off (aws_session).
 WORKERS = 16
 PAGE = {"PaginationConfig": {"PageSize": 100}}  # the most List* calls allow; the default is 10
 
@@ -137,16 +137,14 @@ def read_region(
     # One thread more than the workers: the history's, which uses other clients than ECS.
     with ThreadPoolExecutor(max(1, options.workers) + 1) as pool:
         history = pool.submit(_read_history_apart, client, data, options)
-        batches = [
-            batch
+        # Each cluster's listings in the pool too (they queue their describe calls there).
+        listings = [
+            pool.submit(read, ecs, cluster, pool)
             for cluster in clusters
-            for batch in (
-                _read_services(ecs, cluster, data, pool),
-                _read_stopped_tasks(ecs, cluster, data, pool),
-            )
+            for read in (_read_services, _read_stopped_tasks)
         ]
-        for batch in batches:  # in the order asked: the same run gives the same report
-            batch.collect(data)
+        for listing in listings:  # in the order asked: the same run gives the same report
+            listing.result().collect(data)
         definitions = _read_task_definitions(ecs, data, pool, _service_references(data))
         data.events, history_errors = history.result()
         data.errors.extend(history_errors)
@@ -189,7 +187,7 @@ class _Batches:
                 data.stopped_tasks.extend(as_json(found))
 
 
-def _read_services(ecs: Any, cluster: str, data: RegionData, pool: ThreadPoolExecutor) -> _Batches:
+def _read_services(ecs: Any, cluster: str, pool: ThreadPoolExecutor) -> _Batches:
     batches = _Batches(f"ecs:ListServices/DescribeServices {cluster}", "services")
     try:
         arns = [
@@ -256,9 +254,7 @@ def _error_kind(exc: Exception) -> str:
     return type(exc).__name__
 
 
-def _read_stopped_tasks(
-    ecs: Any, cluster: str, data: RegionData, pool: ThreadPoolExecutor
-) -> _Batches:
+def _read_stopped_tasks(ecs: Any, cluster: str, pool: ThreadPoolExecutor) -> _Batches:
     """Tasks that stopped in about the last hour: ECS keeps no longer a record of them."""
     batches = _Batches(f"ecs:ListTasks/DescribeTasks {cluster}", "tasks")
     try:
