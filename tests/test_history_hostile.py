@@ -101,6 +101,15 @@ def test_a_bad_stop_record_costs_only_that_record(cli, tmp_path, case):
     assert note.startswith("t.json:1: record /Records/2 passed over: ") and why in note
 
 
+@pytest.mark.parametrize("value", [[], ["StopTask"], {"name": "StopTask"}])
+def test_an_event_name_that_is_no_name_is_passed_over(cli, tmp_path, value):
+    batch = records()
+    batch[2] = _set(batch[2], "eventName", value)
+    code, report, err = run(cli, trail(tmp_path / "t.json", batch))
+    assert "internal error" not in err and report["errors"] == []
+    assert (code, stops(report)) == (1, [3])
+
+
 @pytest.mark.parametrize(
     "value, why",
     [("1", "desiredCount is a string"), (True, "desiredCount is a boolean"), (-1, "out of range")],
@@ -353,3 +362,19 @@ def test_the_window_and_findings_do_not_depend_on_file_layout(cli, tmp_path):
     }
     for name, report in reports.items():
         assert report == reports["one file"], name
+
+
+# --- what the records say can be written -----------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "markdown", "github"])
+def test_a_lone_surrogate_escape_in_a_name_is_written_as_a_replacement(cli, tmp_path, fmt):
+    batch = records()
+    batch[0]["requestParameters"]["serviceName"] = "rep\ud800ort"
+    for record in batch[1:]:
+        record["responseElements"]["task"]["group"] = "service:rep\ud800ort"
+    path = trail(tmp_path / "t.json", batch)  # json.dumps writes the "\ud800" escape
+    assert "\\ud800" in (tmp_path / path).read_text()
+    code, out, err = cli("history", "--format", fmt, path)
+    assert (code, err) == (1, "")
+    assert "rep\ufffdort" in out.encode("utf-8").decode("utf-8").replace("\\ufffd", "\ufffd")

@@ -160,7 +160,9 @@ def from_cloudtrail(
         return None
     name = record.get("eventName")
     time = parse_time(record.get("eventTime"))
-    if name not in INTERESTING_CALLS or time is None or not plausible(time):
+    if not isinstance(name, str) or name not in INTERESTING_CALLS:
+        return None  # a list or an object is no call's name (and cannot be looked up)
+    if time is None or not plausible(time):
         return None
     problem = record_problem(record)
     if problem is not None:

@@ -67,7 +67,27 @@ _DECODER = json.JSONDecoder(parse_int=_whole)
 
 
 def _loads(text: str) -> Any:
-    return json.loads(text, parse_int=_whole)
+    return _clean(json.loads(text, parse_int=_whole), text)
+
+
+# A "\ud800" escape decodes to a lone surrogate, which no report can write (UTF-8 has none).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _clean(value: Any, text: str) -> Any:
+    """The value with lone surrogates replaced (U+FFFD), when ``text`` escapes any."""
+    return _replace_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
+
+
+def _replace_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATES.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_replace_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
+    return value
 
 
 class TooLarge(ValueError):
@@ -387,6 +407,7 @@ def _several_documents(
             break
         try:
             document, end = decoder.raw_decode(text, position)
+            document = _clean(document, text[position:end])
         except ValueError as exc:
             message, at, column = decode_error_text(exc)
             at = at or text.count("\n", 0, position) + 1
