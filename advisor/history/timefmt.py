@@ -6,6 +6,11 @@ import datetime as dt
 import re
 
 UTC = dt.UTC
+LATEST = dt.datetime.max.replace(tzinfo=UTC)  # --until 9999-12-31 means "no end"
+# Record times outside these are typos or forgeries, never calls: CloudTrail began in November
+# 2013, and it writes the time of a call that happened (a day covers clocks that run ahead).
+EARLIEST_RECORD = dt.datetime(2013, 1, 1, tzinfo=UTC)
+AHEAD = dt.timedelta(days=1)
 # Seen inside responseElements: "Apr 27, 2026, 2:18:03 AM", and in older records without the
 # comma after the year, "Jul 9, 2018 12:56:54 PM".
 _AWS_STYLES = ("%b %d, %Y, %I:%M:%S %p", "%b %d, %Y %I:%M:%S %p")
@@ -31,7 +36,19 @@ def parse_time(value: object) -> dt.datetime | None:
         parsed = _aws_style(value.strip())
     if parsed is None:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    try:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError:  # year 1 at +01:00, year 9999 at -01:00: no UTC time to give
+        return None
+
+
+def latest_record(now: dt.datetime | None = None) -> dt.datetime:
+    return (now or dt.datetime.now(UTC)) + AHEAD
+
+
+def plausible(moment: dt.datetime, latest: dt.datetime | None = None) -> bool:
+    """Whether a record or task may be dated so (EARLIEST_RECORD to a day from now)."""
+    return EARLIEST_RECORD <= moment <= (latest or latest_record())
 
 
 def _aws_style(text: str) -> dt.datetime | None:
@@ -52,12 +69,18 @@ def parse_bound(text: str, now: dt.datetime | None = None, end_of_day: bool = Fa
         days = {"w": 7, "d": 1}.get(unit, 0) * amount
         hours = amount if unit == "h" else 0
         minutes = amount if unit == "m" else 0
-        return (now or dt.datetime.now(UTC)) - dt.timedelta(days=days, hours=hours, minutes=minutes)
+        span = dt.timedelta(days=days, hours=hours, minutes=minutes)
+        return (now or dt.datetime.now(UTC)) - span
     if end_of_day and _DATE_ONLY.match(text.strip()):
         start = parse_time(text.strip())
         if start is not None:
-            return start + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
+            try:
+                return start + dt.timedelta(days=1, microseconds=-1)
+            except OverflowError:  # 9999-12-31: to the end of time
+                return LATEST
     parsed = parse_time(text.strip())
+    if parsed is None and _outside_utc(text.strip()):
+        raise ValueError(f"bad time {text!r}: outside the years 1 to 9999 in UTC")
     if parsed is None:
         raise ValueError(
             f"bad time {text!r}: use an ISO date or time (2026-10-01, 2026-10-01T08:00Z) or a span "
@@ -66,5 +89,14 @@ def parse_bound(text: str, now: dt.datetime | None = None, end_of_day: bool = Fa
     return parsed
 
 
+def _outside_utc(text: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True  # an ISO time parse_time could not move to UTC
+
+
 def iso(moment: dt.datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime: %Y writes year 1 as "1", not "0001"
+    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0).isoformat() + "Z"

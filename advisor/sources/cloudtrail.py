@@ -23,7 +23,6 @@ kept, so memory grows with the ECS activity, not with the size of the trail.
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
 import os
 import re
@@ -34,7 +33,7 @@ from typing import Any
 
 from advisor.history.actors import ActorRules
 from advisor.history.events import Event, from_cloudtrail, from_eventbridge
-from advisor.history.timefmt import iso, parse_time
+from advisor.history.timefmt import iso, latest_record, parse_time, plausible
 from advisor.history.timeline import histories
 from advisor.jsonpos import decode_error_text
 from advisor.model import InputError
@@ -50,17 +49,116 @@ TASK_STATE_CHANGE = "ECS Task State Change"
 _NESTING = 6  # an array of payloads of log events of records is 4 deep; more is not ours
 
 
-def read_text(path: str) -> str:
+GZIP_MAGIC = b"\x1f\x8b"
+# What one file may hold once decompressed: a day's trail file of a busy account is tens of MB;
+# past this a file is a bomb or a mistake, and reading it would take the machine's memory.
+MAX_FILE_BYTES = 1 << 30
+MAX_FILE_BYTES_VARIABLE = "ECS_ADVISOR_MAX_FILE_BYTES"
+_CHUNK = 1 << 20
+
+
+def _whole(text: str) -> int | float:
+    # Python refuses to turn over 4,300 digits into an int (ValueError, the whole file lost):
+    # such a number is no count or id of ours, and as infinity it costs only its record.
+    return int(text) if len(text) <= 4000 else float(text)
+
+
+_DECODER = json.JSONDecoder(parse_int=_whole)
+
+
+def _loads(text: str) -> Any:
+    return _clean(json.loads(text, parse_int=_whole), text)
+
+
+# A "\ud800" escape decodes to a lone surrogate, which no report can write (UTF-8 has none).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _clean(value: Any, text: str) -> Any:
+    """The value with lone surrogates replaced (U+FFFD), when ``text`` escapes any."""
+    return _replace_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
+
+
+def _replace_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATES.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_replace_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
+    return value
+
+
+class TooLarge(ValueError):
+    """A file bigger than the limit, or that decompresses to more."""
+
+
+def max_file_bytes() -> int:
+    """The limit: MAX_FILE_BYTES, or a whole number of bytes in ECS_ADVISOR_MAX_FILE_BYTES."""
+    text = os.environ.get(MAX_FILE_BYTES_VARIABLE, "").strip()
+    return int(text) if text.isdigit() and int(text) > 0 else MAX_FILE_BYTES
+
+
+def _limit_text(limit: int) -> str:
+    # A limit the user set is not echoed: it came from an environment variable.
+    if limit != MAX_FILE_BYTES:
+        return f"the limit set by {MAX_FILE_BYTES_VARIABLE}"
+    size = f"{limit >> 30} GiB" if limit % (1 << 30) == 0 else f"{limit} bytes"
+    return f"{size} (set {MAX_FILE_BYTES_VARIABLE} to read more)"
+
+
+def read_text(path: str, limit: int | None = None) -> str:
+    """A file's text, gunzipped as it is read, never more than ``limit`` bytes of it (TooLarge).
+    A ``.gz`` file that is not gzip is an error (OSError), not an empty history."""
+    limit = limit or max_file_bytes()
     with open(path, "rb") as handle:
-        raw = handle.read()
-    return decode(raw)
+        head = handle.read(2)
+        handle.seek(0)
+        if head != GZIP_MAGIC:
+            if path.endswith(".gz"):
+                raise OSError("empty, not gzip" if not head else "not gzip data")
+            raw = handle.read(limit + 1)
+            if len(raw) > limit:
+                raise TooLarge(f"larger than {_limit_text(limit)}")
+            return decode(raw, limit)
+        raw = gunzip(iter(lambda: handle.read(_CHUNK), b""), limit)
+    return decode(raw, limit)
 
 
-def decode(raw: bytes) -> str:
+def gunzip(chunks: Iterator[bytes] | list[bytes], limit: int) -> bytes:
+    """Every gzip member in ``chunks``, one after another (Firehose concatenates them), read
+    incrementally: decompressing stops at ``limit`` bytes, whatever the compression ratio."""
+    out = bytearray()
+    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    fed = False  # whether the current member has begun
+    between = False  # a member ended: zero padding, or the next member
+    for chunk in chunks:
+        pending = chunk
+        while pending:
+            if between:
+                pending = pending.lstrip(b"\x00")
+                if not pending:
+                    break
+                decompressor, between = zlib.decompressobj(16 + zlib.MAX_WBITS), False
+            fed = True
+            out += decompressor.decompress(pending, limit + 1 - len(out))
+            if len(out) > limit:
+                raise TooLarge(f"decompresses to more than {_limit_text(limit)}")
+            pending = decompressor.unconsumed_tail
+            if decompressor.eof:
+                pending, between, fed = decompressor.unused_data, True, False
+    if fed and not decompressor.eof:
+        raise EOFError("compressed file ended before the end-of-stream marker was reached")
+    return bytes(out)
+
+
+def decode(raw: bytes, limit: int | None = None) -> str:
     # Firehose may gzip what CloudWatch Logs already gzipped: unwrap at most twice.
+    limit = limit or max_file_bytes()
     for _ in range(2):
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)  # every member, when payloads were concatenated
+        if raw[:2] == GZIP_MAGIC:
+            raw = gunzip([raw], limit)  # every member, when payloads were concatenated
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # PowerShell's "> file" writes UTF-16
         return raw.decode("utf-16")
     return raw.decode("utf-8-sig")
@@ -71,9 +169,12 @@ def decode(raw: bytes) -> str:
 _TIMES = re.compile(r'\\?"(?:eventTime|time)\\?"\s*:\s*\\?"(\d{4}-\d\d-\d\dT[^"\\]+)')
 
 
+_MOST_NOTES = 20  # per run: past this, rejected records are counted, not listed
+
+
 class ReadStats:
     """What the reading saw besides ECS events: files and bytes read, how many records, and the
-    span of all record times (and whether any falls inside --since/--until)."""
+    span of all plausible record times (and whether any falls inside --since/--until)."""
 
     def __init__(self, since: dt.datetime | None = None, until: dt.datetime | None = None) -> None:
         self.files = 0
@@ -84,31 +185,62 @@ class ReadStats:
         self.first: dt.datetime | None = None
         self.last: dt.datetime | None = None
         self.since, self.until = since, until
-        # ISO text compares as time does (CloudTrail writes UTC, to the second, with a Z).
-        self._low = iso(since)[:19] if since else ""
-        self._high = iso(until)[:19] if until else "9999"
         self.in_window = since is None and until is None
         self.empty_named: list[str] = []  # named files that held no record and no event
         self.progress: Any = None  # an advisor.progress.Progress, on a terminal
+        self.notes: list[str] = []  # records passed over, and why
+        self.rejected = 0
+        self._latest = latest_record()
 
-    def add_times(self, text: str) -> None:
+    def reject(self, path: str, line: int, pointer: str, problems: list[str]) -> None:
+        for problem in problems:
+            self.rejected += 1
+            if self.rejected <= _MOST_NOTES:
+                where = f" {pointer}" if pointer else ""
+                self.notes.append(f"{path}:{line}: record{where} passed over: {problem}")
+
+    def rejection_notes(self) -> list[str]:
+        more = self.rejected - _MOST_NOTES
+        return self.notes + ([f"{more} more records passed over"] if more > 0 else [])
+
+    def add_times(self, text: str, path: str = "") -> None:
+        """Count every record time in the text (ECS or not) into the span: each time is parsed,
+        so the span is the same however the records are split into files. Times outside the
+        plausible years are passed over, with one note for the file."""
         # Compact trail files: split on the key (C speed); anything else: a regular expression.
         parts = text.split('"eventTime":"')
         times = (
             [part[: part.find('"')] for part in parts[1:]]
-            if len(parts) > 1
+            if len(parts) > 1 and '"time"' not in text
             else _TIMES.findall(text)
         )
-        if not times:
-            return
-        if not self.in_window:
-            low, high = self._low, self._high
-            self.in_window = any(low <= t[:19] <= high for t in times)
-        for moment in (parse_time(min(times)), parse_time(max(times))):
+        moments: list[dt.datetime] = []
+        implausible: set[str] = set()
+        for value in set(times):
+            moment = parse_time(value)
             if moment is None:
                 continue
-            self.first = moment if self.first is None else min(self.first, moment)
-            self.last = moment if self.last is None else max(self.last, moment)
+            if plausible(moment, self._latest):
+                moments.append(moment)
+            else:
+                implausible.add(value)
+        if implausible:
+            first = min(text.find(value) for value in implausible)
+            line = text.count("\n", 0, first) + 1
+            self.notes.append(
+                f"{path}:{line}: records dated before 2013 or after {iso(self._latest)} passed "
+                f"over ({sum(t in implausible for t in times)} in this file)"
+            )
+        if not moments:
+            return
+        if not self.in_window:
+            low, high = self.since, self.until
+            self.in_window = any(
+                (low is None or low <= m) and (high is None or m <= high) for m in moments
+            )
+        low_moment, high_moment = min(moments), max(moments)
+        self.first = low_moment if self.first is None else min(self.first, low_moment)
+        self.last = high_moment if self.last is None else max(self.last, high_moment)
 
     @property
     def read_anything(self) -> bool:
@@ -132,7 +264,7 @@ def _records_fast(text: str) -> tuple[int, list[tuple[int, dict]]] | None:
         else:
             body = body.removesuffix(",").rstrip()
         try:
-            record = json.loads(_RECORD_START + body)
+            record = _loads(_RECORD_START + body)
         except ValueError:
             return None  # not laid out as expected: parse the whole file instead
         found.append((index - 1, record))
@@ -177,7 +309,7 @@ def events_in_text(
     if not ecs:
         return
     try:
-        document = json.loads(text)
+        document = _loads(text)
     except ValueError:
         yield from _several_documents(text, path, rules, errors, stats)
         return
@@ -204,7 +336,7 @@ def _walk(
         if "ecs.amazonaws.com" not in item:
             return
         try:
-            item = json.loads(item)
+            item = _loads(item)
         except ValueError:
             return  # text that is not a record (a log line), and holds none
         yield from _walk(item, path, line, pointer, rules, stats, depth + 1)
@@ -220,7 +352,9 @@ def _walk(
     if isinstance(kind, str):  # an EventBridge event
         if kind == TASK_STATE_CHANGE and item.get("source") == "aws.ecs":
             stats.task_changes.add(str(item.get("id") or f"{path}:{line}:{pointer}"))
-            event = from_eventbridge(item, path, line, pointer)
+            problems: list[str] = []
+            event = from_eventbridge(item, path, line, pointer, problems)
+            stats.reject(path, line, pointer, problems)
             if event:
                 yield event
         elif kind.endswith("via CloudTrail"):  # "AWS API Call via CloudTrail": a record
@@ -248,7 +382,7 @@ def _several_documents(
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
     try:
-        json.loads(first)
+        _loads(first)
         is_lines = True
     except ValueError:
         is_lines = False
@@ -257,14 +391,14 @@ def _several_documents(
             if not any(marker in line for marker in _MARKERS):
                 continue
             try:
-                item = json.loads(line)
+                item = _loads(line)
             except ValueError as exc:
                 message, _, column = decode_error_text(exc)
                 errors.append(InputError(path, f"not JSON: {message}", number, column))
                 continue
             yield from _walk(item, path, number, "", rules, stats)
         return
-    decoder = json.JSONDecoder()
+    decoder = _DECODER
     position = 0
     while position < len(text):
         while position < len(text) and text[position].isspace():
@@ -273,6 +407,7 @@ def _several_documents(
             break
         try:
             document, end = decoder.raw_decode(text, position)
+            document = _clean(document, text[position:end])
         except ValueError as exc:
             message, at, column = decode_error_text(exc)
             at = at or text.count("\n", 0, position) + 1
@@ -290,7 +425,10 @@ def _record(
 ) -> Event | None:
     if record.get("eventSource") == "ecs.amazonaws.com":
         stats.ecs_ids.add(str(record.get("eventID") or f"{path}:{line}:{pointer}"))
-    return from_cloudtrail(record, rules, path, line, pointer)
+    problems: list[str] = []
+    event = from_cloudtrail(record, rules, path, line, pointer, problems)
+    stats.reject(path, line, pointer, problems)
+    return event
 
 
 def event_files(paths: list[str], errors: list[InputError]) -> list[str]:
@@ -312,14 +450,19 @@ def read_events(
     ``stats.empty_named``.
     """
     stats = stats or ReadStats()
-    seen: set[str] = set()
+    # A record in several files (a trail and its lookup-events copy) is kept once, from the same
+    # place whatever order the files come in: the first path, line and pointer.
+    chosen: dict[str, Event] = {}
     for path in files:
         before = (stats.records, len(stats.task_changes))
         try:
             text = read_text(path)
             events = list(events_in_text(text, path, rules, errors, stats))
-            stats.add_times(text)
+            stats.add_times(text, path)
         except (OSError, EOFError, zlib.error) as exc:
+            errors.append(InputError(path, f"cannot read: {exc}"))
+            continue
+        except TooLarge as exc:
             errors.append(InputError(path, f"cannot read: {exc}"))
             continue
         except UnicodeDecodeError:
@@ -344,9 +487,14 @@ def read_events(
         if stats.progress is not None:
             stats.progress.add(files=1, size=_size(path), records=stats.records - before[0])
         for event in events:
-            if event.id not in seen:
-                seen.add(event.id)
-                yield event
+            kept = chosen.get(event.id)
+            if kept is None or _place(event) < _place(kept):
+                chosen[event.id] = event
+    yield from chosen.values()
+
+
+def _place(event: Event) -> tuple[str, int, str]:
+    return event.path, event.line, event.pointer
 
 
 def _size(path: str) -> int:
@@ -405,6 +553,8 @@ def read(candidates: list[Any], context: Any) -> list[Any]:
     named = frozenset(c.path for c in candidates if c.explicit and context.person_named)
     events = list(read_events(files, actor_rules, context.result.errors, stats, named))
     context.result.files_checked += stats.files
+    for text in stats.rejection_notes():
+        context.note(text)
     for path in stats.empty_named if stats.read_anything else ():  # else: the run's error
         context.note(f"{path}: no CloudTrail records or EventBridge events; skipped")
     context.result.history, note = summary(stats, events)
