@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from advisor.audit import responses
 from advisor.audit.work_logs import read_work_seconds
 from advisor.history.actors import ActorRules
 from advisor.history.events import INTERESTING_CALLS, Event, from_cloudtrail, from_eventbridge
@@ -64,8 +64,10 @@ def describe_error(exc: Exception) -> str:
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         text = f"{error.get('Code', 'Error')}: {error.get('Message', '')}".rstrip(": ")
-    else:
+    elif isinstance(exc, (BotoCoreError, responses.IncompleteResponse)):
         text = str(exc) or type(exc).__name__
+    else:  # a malformed answer tripped the reader (KeyError 'x' alone would say nothing)
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     text = " ".join(text.split())
     return text if len(text) <= 300 else text[:297] + "..."
 
@@ -114,12 +116,12 @@ def read_region(
         clusters = [
             arn
             for page in ecs.get_paginator("list_clusters").paginate()
-            for arn in page.get("clusterArns", [])
+            for arn in responses.items(page, "clusterArns", "ecs:ListClusters")
             if not options.clusters
             or arn.rsplit("/", 1)[-1] in options.clusters
             or arn in options.clusters
         ]
-    except (ClientError, BotoCoreError) as exc:
+    except Exception as exc:  # any fault is this source's error, not the run's
         data.error("ecs:ListClusters", exc)
         clusters = []
     for cluster in clusters:
@@ -132,11 +134,12 @@ def read_region(
     }
     for reference in sorted(w for w in wanted if isinstance(w, str)):
         try:
+            answer = ecs.describe_task_definition(taskDefinition=reference)
             found = as_json(
-                ecs.describe_task_definition(taskDefinition=reference)["taskDefinition"]
+                responses.member(answer, "taskDefinition", "ecs:DescribeTaskDefinition")
             )
             data.task_definitions[found["taskDefinitionArn"]] = found
-        except (ClientError, BotoCoreError) as exc:
+        except Exception as exc:  # one malformed answer costs this one
             data.error(f"ecs:DescribeTaskDefinition {reference}", exc)
     if options.read_work_logs and data.history_read:
         read_work_seconds(ecs, lambda: client("logs"), data, options.min_service_stops)
@@ -148,12 +151,14 @@ def _read_services(ecs: Any, cluster: str, data: RegionData) -> None:
         arns = [
             arn
             for page in ecs.get_paginator("list_services").paginate(cluster=cluster)
-            for arn in page.get("serviceArns", [])
+            for arn in responses.items(page, "serviceArns", "ecs:ListServices")
         ]
         for batch in _chunks(arns, 10):
-            described = ecs.describe_services(cluster=cluster, services=batch, include=["TAGS"])
-            data.services.extend(as_json(described.get("services", [])))
-    except (ClientError, BotoCoreError) as exc:
+            answer = ecs.describe_services(cluster=cluster, services=batch, include=["TAGS"])
+            found, failures = responses.described(answer, "services", batch, "ecs:DescribeServices")
+            data.services.extend(as_json(found))
+            _failures(data, f"ecs:DescribeServices {cluster}", failures)
+    except Exception as exc:  # any fault is this source's error, not the run's
         data.error(f"ecs:ListServices/DescribeServices {cluster}", exc)
 
 
@@ -165,13 +170,29 @@ def _read_stopped_tasks(ecs: Any, cluster: str, data: RegionData) -> None:
             for page in ecs.get_paginator("list_tasks").paginate(
                 cluster=cluster, desiredStatus="STOPPED"
             )
-            for arn in page.get("taskArns", [])
+            for arn in responses.items(page, "taskArns", "ecs:ListTasks")
         ]
         for batch in _chunks(arns, 100):
-            described = ecs.describe_tasks(cluster=cluster, tasks=batch).get("tasks", [])
-            data.stopped_tasks.extend(as_json(described))
-    except (ClientError, BotoCoreError) as exc:
+            answer = ecs.describe_tasks(cluster=cluster, tasks=batch)
+            found, failures = responses.described(answer, "tasks", batch, "ecs:DescribeTasks")
+            data.stopped_tasks.extend(as_json(found))
+            _failures(data, f"ecs:DescribeTasks {cluster}", failures)
+    except Exception as exc:  # any fault is this source's error, not the run's
         data.error(f"ecs:ListTasks/DescribeTasks {cluster}", exc)
+
+
+def _failures(data: RegionData, source: str, failures: list[dict]) -> None:
+    """A Describe call's failures (a service deleted meanwhile, access denied to one ARN): each is
+    a resource not read, reported with its reason and ARN."""
+    for failure in failures:
+        data.errors.append(
+            {
+                "account": data.account,
+                "region": data.region,
+                "source": source,
+                "message": responses.failure_message(failure),
+            }
+        )
 
 
 def _read_history(client: Callable[[str], Any], data: RegionData, options: Options) -> None:
@@ -210,7 +231,7 @@ def _read_history(client: Callable[[str], Any], data: RegionData, options: Optio
                 data.history_note = f"{source} could not be read"
                 return
         data.history_read = True
-    except (ClientError, BotoCoreError) as exc:
+    except Exception as exc:  # any fault is this source's error, not the run's
         data.error(f"CloudTrail history ({source})", exc)
     seen: set[str] = set()  # the same records can sit in both bucket layouts
     unique = []
@@ -263,9 +284,10 @@ def _lookup_name(cloudtrail: Any, data: RegionData, options: Options, name: str)
         if token:
             arguments["NextToken"] = token
         page = cloudtrail.lookup_events(**arguments)
+        found = responses.items(page, "Events", "cloudtrail:LookupEvents")
         if options.progress is not None:
-            options.progress.add(records=len(page.get("Events", [])))
-        for index, wrapper in enumerate(page.get("Events", [])):
+            options.progress.add(records=len(found))
+        for index, wrapper in enumerate(found):
             raw = wrapper.get("CloudTrailEvent")
             if isinstance(raw, str):
                 event = from_cloudtrail(
@@ -287,6 +309,7 @@ def _from_bucket(s3: Any, url: str, data: RegionData, options: Options) -> Itera
     base = f"{prefix}/AWSLogs/" if prefix else "AWSLogs/"
     roots = [f"{base}{data.account}/"]
     listing = s3.list_objects_v2(Bucket=bucket, Prefix=base, Delimiter="/")
+    responses.listed_objects(listing, "s3:ListObjectsV2")
     for common in listing.get("CommonPrefixes", []):
         name = common["Prefix"][len(base) :].strip("/")
         if name.startswith("o-"):
@@ -297,7 +320,7 @@ def _from_bucket(s3: Any, url: str, data: RegionData, options: Options) -> Itera
         for root in roots:
             folder = f"{root}CloudTrail/{data.region}/{day:%Y/%m/%d}/"
             for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=folder):
-                for item in page.get("Contents", []):
+                for item in responses.listed_objects(page, "s3:ListObjectsV2"):
                     found += 1
                     yield from _trail_object(s3, bucket, item["Key"], data, options)
         day += dt.timedelta(days=1)
@@ -320,7 +343,7 @@ def _trail_object(
         events = list(events_in_text(decode(body), name, options.actor_rules, problems, stats))
         if options.progress is not None:
             options.progress.add(files=1, size=len(body), records=stats.records)
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
+    except Exception as exc:  # a damaged or cut-short file is that file's error
         problems, events = [describe_error(exc)], []
     for problem in problems:
         message = getattr(problem, "message", problem)
