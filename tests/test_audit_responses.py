@@ -224,3 +224,93 @@ def test_the_scheduled_audit_and_ci_docs_keep_the_default_exit_policy():
         assert "--allow-partial" not in path.read_text().split("add `--allow-partial`")[0], path
     readme = (example / "README.md").read_text()
     assert "2 something could\nnot be read" in readme and "if: always()" in readme
+
+
+@pytest.fixture
+def stubbed(monkeypatch):
+    """Clients the test stubs by service name (others are moto's): {"sts": Stubber, ...}."""
+    stubbers: dict[str, Stubber] = {}
+    real = aws_session.client
+
+    def client(session, service, region=None):
+        return stubbers[service].client if service in stubbers else real(session, service, region)
+
+    monkeypatch.setattr(aws_session, "client", client)
+
+    def stub(service: str) -> Stubber:
+        stubbers[service] = Stubber(boto3.client(service, region_name=REGION))
+        stubbers[service].activate()
+        return stubbers[service]
+
+    return stub
+
+
+def _moto_service() -> None:
+    ecs = boto3.client("ecs", region_name=REGION)
+    ecs.create_cluster(clusterName="prod")
+    ecs.register_task_definition(
+        family="report",
+        containerDefinitions=[{"name": "report", "image": "nginx:latest", "memory": 512}],
+    )
+    ecs.create_service(
+        cluster="prod", serviceName="report", taskDefinition="report:1", desiredCount=1
+    )
+
+
+def test_a_lookup_event_that_is_not_json_costs_the_history_not_the_run(cli, stubbed, monkeypatch):
+    """Was ``JSONDecodeError`` out of the audit: every region lost."""
+    from advisor.audit import account_reader
+
+    monkeypatch.setattr(account_reader.time, "sleep", lambda seconds: None)
+    _moto_service()
+    cloudtrail = stubbed("cloudtrail")
+    cloudtrail.add_response(
+        "lookup_events",
+        {"Events": [{"EventId": "e1", "EventName": "CreateService", "CloudTrailEvent": '{"eve'}]},
+    )
+    code, out, err = cli("audit", "--region", REGION, "--format", "json")
+    report = json.loads(out)
+    assert code == 2 and "Traceback" not in err
+    [error] = report["errors"]
+    assert error["source"] == "CloudTrail history (lookup)"
+    assert error["message"].startswith("JSONDecodeError: ")
+    assert "mutable-image-tag" in {f["name"] for f in report["findings"]}
+    assert any("history rules not evaluated" in u for u in report["summary"]["unknown"])
+
+
+def test_a_caller_identity_without_its_account_is_one_line_exit_2(cli, stubbed):
+    stubbed("sts").add_response("get_caller_identity", {"UserId": "AIDAEXAMPLE"})
+    code, out, err = cli("audit", "--region", REGION, "--cloudtrail", "none")
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.count("\n") == 1 and "KeyError: 'Account'" in err
+    assert "the audit could not read the account" in err and "internal error" not in err
+
+
+def test_a_region_whose_reader_raises_is_an_error_and_the_other_regions_are_reported(
+    cli, monkeypatch
+):
+    from advisor.audit import audit_command
+
+    _moto_service()
+    real = audit_command.read_region
+
+    def read_region(client, account, region, options):
+        if region == "us-east-1":
+            raise RuntimeError("a bug in one region's reader")
+        return real(client, account, region, options)
+
+    monkeypatch.setattr(audit_command, "read_region", read_region)
+    code, out, _ = cli(
+        "audit", "--region", REGION, "--region", "us-east-1", "--cloudtrail", "none",
+        "--format", "json",
+    )  # fmt: skip
+    report = json.loads(out)
+    assert code == 2
+    [error] = report["errors"]
+    assert (error["account"], error["region"]) == ("123456789012", "us-east-1")
+    assert error["message"] == "RuntimeError: a bug in one region's reader"
+    assert {f["region"] for f in report["findings"]} == {REGION}
+    assert (
+        "123456789012 us-east-1: nothing could be read; every rule is unknown there"
+        in (report["summary"]["unknown"])
+    )
