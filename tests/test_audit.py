@@ -215,7 +215,10 @@ def test_access_denied_on_history_is_reported_and_the_rest_goes_on(cli, cloudtra
     )
     unknown = report["summary"]["unknown"]
     assert any("history rules not evaluated (CloudTrail could not be read)" in u for u in unknown)
-    assert any("CloudTrail history (lookup) could not be read" in u for u in unknown)
+    assert any(
+        "CloudTrail history (lookup) cloudtrail:LookupEvents could not be read" in u
+        for u in unknown
+    )
     assert "AccessDeniedException" in err
 
 
@@ -317,7 +320,10 @@ def test_history_from_a_trail_bucket(cli, tmp_path):
     assert code == 1, err
     assert "service-stopped-manually" in {f["name"] for f in report["findings"]}
     code, report, _ = audit(cli, "--cloudtrail", "s3://missing-bucket")
-    assert "NoSuchBucket" in report["errors"][0]["message"]
+    assert code == 2 and "NoSuchBucket" in report["errors"][0]["message"]
+    assert (
+        report["errors"][0]["source"] == "CloudTrail history (s3://missing-bucket) s3:ListObjectsV2"
+    )
 
 
 def test_unknown_region_arguments_and_exclusive_options(cli):

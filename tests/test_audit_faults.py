@@ -84,7 +84,13 @@ def _audit(proxy: FaultProxy, tmp_path, *args: str, fmt: str = "json") -> tuple[
 
 def _json(proxy, tmp_path, *args: str) -> tuple[int, dict, str]:
     code, text, err = _audit(proxy, tmp_path, *args)
-    return code, json.loads(text), err
+    report = json.loads(text)
+    for error in report["errors"]:  # each names the account, the region and the call
+        assert error["account"] == "123456789012" and error["region"], error
+        call = r"\b(ecs|s3|cloudtrail|logs):[A-Z]\w+|^s3://"  # s3://...: GetObject of that file
+        assert re.search(call, error["source"]), error
+        assert f"{error['region']}: {error['source']}: " in err  # on stderr too
+    return code, report, err
 
 
 ECS_ONLY = ("--region", REGION, "--cloudtrail", "none")

@@ -272,7 +272,7 @@ def test_a_lookup_event_that_is_not_json_costs_the_history_not_the_run(cli, stub
     report = json.loads(out)
     assert code == 2 and "Traceback" not in err
     [error] = report["errors"]
-    assert error["source"] == "CloudTrail history (lookup)"
+    assert error["source"] == "CloudTrail history (lookup) cloudtrail:LookupEvents"
     assert error["message"].startswith("JSONDecodeError: ")
     assert "mutable-image-tag" in {f["name"] for f in report["findings"]}
     assert any("history rules not evaluated" in u for u in report["summary"]["unknown"])

@@ -232,7 +232,7 @@ def _read_history(client: Callable[[str], Any], data: RegionData, options: Optio
                 return
         data.history_read = True
     except Exception as exc:  # any fault is this source's error, not the run's
-        data.error(f"CloudTrail history ({source})", exc)
+        data.error(f"CloudTrail history ({source}) {_history_call(source, exc)}".rstrip(), exc)
     seen: set[str] = set()  # the same records can sit in both bucket layouts
     unique = []
     for event in data.events:
@@ -248,6 +248,16 @@ def _read_history(client: Callable[[str], Any], data: RegionData, options: Optio
         )  # fmt: skip
         if stopped is not None:
             data.events.append(stopped)
+
+
+def _history_call(source: str, exc: Exception) -> str:
+    """The call that failed, for the error line: botocore names it on a ClientError."""
+    operation = getattr(exc, "operation_name", None)
+    if source == "lookup":
+        return "cloudtrail:LookupEvents"
+    if source.startswith("s3://"):
+        return f"s3:{operation or 'ListObjectsV2'}"
+    return ""  # a local path: no call
 
 
 def _task_detail(task: dict) -> dict:
