@@ -313,6 +313,12 @@ def build_parser() -> argparse.ArgumentParser:
         "finding's own severity",
         **_choices(FAIL_ON_CHOICES),
     )
+    audit.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="exit 1 or 0 by findings even when a source could not be read (default: exit 2); "
+        "the report lists what is unknown",
+    )
     audit.add_argument("--config", metavar="FILE", help="read settings from this file only")
     audit.add_argument("--quiet", action="store_true", help="no progress on standard error")
 
@@ -700,7 +706,9 @@ def run_audit(args: argparse.Namespace) -> int:
             )
         except report_output.OutputError as exc:
             raise ConfigError(str(exc)) from None
-    return result.exit_code(settings.fail_threshold())
+    from advisor.audit.exit_policy import exit_code
+
+    return exit_code(result, settings.fail_threshold(), args.allow_partial)
 
 
 def run_cost(args: argparse.Namespace) -> int:

@@ -202,7 +202,12 @@ def test_access_denied_on_history_is_reported_and_the_rest_goes_on(cli, cloudtra
     seed()
     cloudtrail["client"] = lookup_client([], error_code="AccessDeniedException")
     code, report, err = audit(cli)
-    assert code == 1  # the lint findings still fail the run; not 2
+    assert code == 2  # the history rules needed CloudTrail: an unread source is not passed
+    assert [f["name"] for f in report["findings"]]  # the lint findings are still reported
+    cloudtrail["client"] = lookup_client([], error_code="AccessDeniedException")
+    code, partial, _ = audit(cli, "--allow-partial")
+    assert code == 1  # accepted as partial: the lint findings fail the run
+    assert partial["errors"] == report["errors"]
     [error] = report["errors"]
     assert (
         error["source"].startswith("CloudTrail history")
@@ -210,7 +215,10 @@ def test_access_denied_on_history_is_reported_and_the_rest_goes_on(cli, cloudtra
     )
     unknown = report["summary"]["unknown"]
     assert any("history rules not evaluated (CloudTrail could not be read)" in u for u in unknown)
-    assert any("CloudTrail history (lookup) could not be read" in u for u in unknown)
+    assert any(
+        "CloudTrail history (lookup) cloudtrail:LookupEvents could not be read" in u
+        for u in unknown
+    )
     assert "AccessDeniedException" in err
 
 
@@ -220,7 +228,7 @@ def test_throttling_that_outlasts_the_retries_is_reported_not_fatal(cli, cloudtr
     seed()
     cloudtrail["client"] = lookup_client([], error_code="ThrottlingException")
     code, report, _ = audit(cli)
-    assert code == 1 and "ThrottlingException" in report["errors"][0]["message"]
+    assert code == 2 and "ThrottlingException" in report["errors"][0]["message"]
 
 
 def test_the_audit_only_reads(cli, monkeypatch):
@@ -312,7 +320,10 @@ def test_history_from_a_trail_bucket(cli, tmp_path):
     assert code == 1, err
     assert "service-stopped-manually" in {f["name"] for f in report["findings"]}
     code, report, _ = audit(cli, "--cloudtrail", "s3://missing-bucket")
-    assert "NoSuchBucket" in report["errors"][0]["message"]
+    assert code == 2 and "NoSuchBucket" in report["errors"][0]["message"]
+    assert (
+        report["errors"][0]["source"] == "CloudTrail history (s3://missing-bucket) s3:ListObjectsV2"
+    )
 
 
 def test_unknown_region_arguments_and_exclusive_options(cli):
@@ -475,8 +486,8 @@ def test_a_denied_log_read_is_reported_and_leaves_the_run_length_unknown(cli, cl
     stubber.add_client_error("describe_log_streams", "AccessDeniedException", message, 400)
     stubber.activate()
     cloudtrail["logs"] = logs
-    code, out, err = cli("audit", "--region", REGION, "--format", "json")
-    assert code == 1, err  # the findings fail the run; a denied log read is not fatal
+    code, out, err = cli("audit", "--region", REGION, "--format", "json", "--allow-partial")
+    assert code == 1, err  # accepted as partial, the findings fail the run: not a crash
     stubber.assert_no_pending_responses()  # asked once; the service's other tasks not tried
     report = json.loads(out, parse_float=Decimal)
     [finding] = [f for f in report["findings"] if f["name"] == "service-stopped-manually"]
@@ -492,6 +503,9 @@ def test_a_denied_log_read_is_reported_and_leaves_the_run_length_unknown(cli, cl
     )
     assert "AccessDeniedException" in err
     assert LOG_GROUP not in out and LOG_GROUP not in err  # a log option's value
+    stubber.add_client_error("describe_log_streams", "AccessDeniedException", message, 400)
+    code, _, _ = cli("audit", "--region", REGION, "--format", "json")
+    assert code == 2  # by default a run length that could not be read is not passed
 
 
 def test_a_stream_that_runs_until_the_stop_says_nothing_of_the_work(cli, cloudtrail):

@@ -5,6 +5,7 @@ The server listens on loopback only, on a free port, and is stopped by the test.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -16,6 +17,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -37,6 +39,13 @@ def _free_port() -> int:
 
 @pytest.fixture
 def moto_server(tmp_path):
+    with running_moto_server(tmp_path) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running_moto_server(tmp_path: Path) -> Iterator[str]:
+    """moto_server on 127.0.0.1 and a free port, its log in tmp_path; stopped on leaving."""
     executable = Path(sys.executable).with_name("moto_server")
     command = [str(executable)] if executable.exists() else [shutil.which("moto_server") or ""]
     if not command[0]:  # moto[server] is in the test extra: missing, this fails

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from advisor.audit import responses
 from advisor.audit.work_logs import read_work_seconds
 from advisor.history.actors import ActorRules
 from advisor.history.events import INTERESTING_CALLS, Event, from_cloudtrail, from_eventbridge
@@ -65,8 +65,10 @@ def describe_error(exc: Exception) -> str:
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         text = f"{error.get('Code', 'Error')}: {error.get('Message', '')}".rstrip(": ")
-    else:
+    elif isinstance(exc, (BotoCoreError, responses.IncompleteResponse)):
         text = str(exc) or type(exc).__name__
+    else:  # a malformed answer tripped the reader (KeyError 'x' alone would say nothing)
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     text = " ".join(text.split())
     return text if len(text) <= 300 else text[:297] + "..."
 
@@ -126,12 +128,12 @@ def read_region(
         clusters = [
             arn
             for page in ecs.get_paginator("list_clusters").paginate(**PAGE)
-            for arn in page.get("clusterArns", [])
+            for arn in responses.items(page, "clusterArns", "ecs:ListClusters")
             if not options.clusters
             or arn.rsplit("/", 1)[-1] in options.clusters
             or arn in options.clusters
         ]
-    except (ClientError, BotoCoreError) as exc:
+    except Exception as exc:  # any fault is this source's error, not the run's
         data.error("ecs:ListClusters", exc)
         clusters = []
     # One thread more than the workers: the history's, which uses other clients than ECS.
@@ -164,43 +166,50 @@ def read_region(
 
 
 class _Batches:
-    """Describe calls of one listing, in flight in the region's pool; collected in order."""
+    """Describe calls of one listing, in flight in the region's pool; collected in order. Each
+    answer is checked (``responses``): what was asked is answered or listed as a failure."""
 
-    def __init__(self, source: str, key: str) -> None:
-        self.source, self.key = source, key
+    def __init__(self, source: str, key: str, call: str) -> None:
+        self.source, self.key, self.call = source, key, call
         self.listing_error: Exception | None = None
-        self.futures: list[Future] = []
+        self.futures: list[tuple[list[str], Future]] = []
 
     def collect(self, data: RegionData) -> None:
         if self.listing_error is not None:
             data.error(self.source, self.listing_error)
             return
-        for future in self.futures:
+        for asked, future in self.futures:
             try:
-                found = future.result().get(self.key, [])
-            except (ClientError, BotoCoreError) as exc:
+                found, failures = responses.described(future.result(), self.key, asked, self.call)
+            except Exception as exc:  # any fault is this source's error, not the run's
                 data.error(self.source, exc)
                 return  # one error a listing, as when the calls were made one by one
-            if self.key == "services":
-                data.services.extend(as_json(found))
-            else:
-                data.stopped_tasks.extend(as_json(found))
+            target = data.services if self.key == "services" else data.stopped_tasks
+            target.extend(as_json(found))
+            _failures(data, f"{self.call} {self.source.rsplit(' ', 1)[-1]}", failures)
 
 
 def _read_services(ecs: Any, cluster: str, pool: ThreadPoolExecutor) -> _Batches:
-    batches = _Batches(f"ecs:ListServices/DescribeServices {cluster}", "services")
+    batches = _Batches(
+        f"ecs:ListServices/DescribeServices {cluster}", "services", "ecs:DescribeServices"
+    )
     try:
         arns = [
             arn
             for page in ecs.get_paginator("list_services").paginate(cluster=cluster, **PAGE)
-            for arn in page.get("serviceArns", [])
+            for arn in responses.items(page, "serviceArns", "ecs:ListServices")
         ]
-    except (ClientError, BotoCoreError) as exc:
+    except Exception as exc:  # any fault is this source's error, not the run's
         batches.listing_error = exc
         return batches
     for batch in _chunks(arns, 10):  # DescribeServices takes at most 10
         batches.futures.append(
-            pool.submit(ecs.describe_services, cluster=cluster, services=batch, include=["TAGS"])
+            (
+                batch,
+                pool.submit(
+                    ecs.describe_services, cluster=cluster, services=batch, include=["TAGS"]
+                ),
+            )
         )
     return batches
 
@@ -220,9 +229,12 @@ def _read_task_definitions(
     failed: list[tuple[str, Exception]] = []
     for reference, future in futures:
         try:
-            found = as_json(future.result()["taskDefinition"])
+            answer = responses.member(
+                future.result(), "taskDefinition", "ecs:DescribeTaskDefinition"
+            )
+            found = as_json(answer)
             data.task_definitions[found["taskDefinitionArn"]] = found
-        except (ClientError, BotoCoreError) as exc:
+        except Exception as exc:  # one malformed answer costs this one
             failed.append((reference, exc))
     return failed
 
@@ -256,20 +268,22 @@ def _error_kind(exc: Exception) -> str:
 
 def _read_stopped_tasks(ecs: Any, cluster: str, pool: ThreadPoolExecutor) -> _Batches:
     """Tasks that stopped in about the last hour: ECS keeps no longer a record of them."""
-    batches = _Batches(f"ecs:ListTasks/DescribeTasks {cluster}", "tasks")
+    batches = _Batches(f"ecs:ListTasks/DescribeTasks {cluster}", "tasks", "ecs:DescribeTasks")
     try:
         arns = [
             arn
             for page in ecs.get_paginator("list_tasks").paginate(
                 cluster=cluster, desiredStatus="STOPPED", **PAGE
             )
-            for arn in page.get("taskArns", [])
+            for arn in responses.items(page, "taskArns", "ecs:ListTasks")
         ]
     except (ClientError, BotoCoreError) as exc:
         batches.listing_error = exc
         return batches
     for batch in _chunks(arns, 100):  # DescribeTasks takes at most 100
-        batches.futures.append(pool.submit(ecs.describe_tasks, cluster=cluster, tasks=batch))
+        batches.futures.append(
+            (batch, pool.submit(ecs.describe_tasks, cluster=cluster, tasks=batch))
+        )
     return batches
 
 
@@ -282,6 +296,20 @@ def _read_history_apart(
     _read_history(client, apart, options)
     data.history_read, data.history_note = apart.history_read, apart.history_note
     return apart.events, apart.errors
+
+
+def _failures(data: RegionData, source: str, failures: list[dict]) -> None:
+    """A Describe call's failures (a service deleted meanwhile, access denied to one ARN): each is
+    a resource not read, reported with its reason and ARN."""
+    for failure in failures:
+        data.errors.append(
+            {
+                "account": data.account,
+                "region": data.region,
+                "source": source,
+                "message": responses.failure_message(failure),
+            }
+        )
 
 
 def _read_history(client: Callable[[str], Any], data: RegionData, options: Options) -> None:
@@ -320,8 +348,8 @@ def _read_history(client: Callable[[str], Any], data: RegionData, options: Optio
                 data.history_note = f"{source} could not be read"
                 return
         data.history_read = True
-    except (ClientError, BotoCoreError) as exc:
-        data.error(f"CloudTrail history ({source})", exc)
+    except Exception as exc:  # any fault is this source's error, not the run's
+        data.error(f"CloudTrail history ({source}) {_history_call(source, exc)}".rstrip(), exc)
     seen: set[str] = set()  # the same records can sit in both bucket layouts
     unique = []
     for event in data.events:
@@ -343,6 +371,16 @@ def _add_stopped_tasks(data: RegionData) -> None:
         )  # fmt: skip
         if stopped is not None:
             data.events.append(stopped)
+
+
+def _history_call(source: str, exc: Exception) -> str:
+    """The call that failed, for the error line: botocore names it on a ClientError."""
+    operation = getattr(exc, "operation_name", None)
+    if source == "lookup":
+        return "cloudtrail:LookupEvents"
+    if source.startswith("s3://"):
+        return f"s3:{operation or 'ListObjectsV2'}"
+    return ""  # a local path: no call
 
 
 def _task_detail(task: dict) -> dict:
@@ -379,9 +417,10 @@ def _lookup_name(cloudtrail: Any, data: RegionData, options: Options, name: str)
         if token:
             arguments["NextToken"] = token
         page = cloudtrail.lookup_events(**arguments)
+        found = responses.items(page, "Events", "cloudtrail:LookupEvents")
         if options.progress is not None:
-            options.progress.add(records=len(page.get("Events", [])))
-        for index, wrapper in enumerate(page.get("Events", [])):
+            options.progress.add(records=len(found))
+        for index, wrapper in enumerate(found):
             raw = wrapper.get("CloudTrailEvent")
             if isinstance(raw, str):
                 event = from_cloudtrail(
@@ -403,6 +442,7 @@ def _from_bucket(s3: Any, url: str, data: RegionData, options: Options) -> Itera
     base = f"{prefix}/AWSLogs/" if prefix else "AWSLogs/"
     roots = [f"{base}{data.account}/"]
     listing = s3.list_objects_v2(Bucket=bucket, Prefix=base, Delimiter="/")
+    responses.listed_objects(listing, "s3:ListObjectsV2")
     for common in listing.get("CommonPrefixes", []):
         name = common["Prefix"][len(base) :].strip("/")
         if name.startswith("o-"):
@@ -413,7 +453,7 @@ def _from_bucket(s3: Any, url: str, data: RegionData, options: Options) -> Itera
         for root in roots:
             folder = f"{root}CloudTrail/{data.region}/{day:%Y/%m/%d}/"
             for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=folder):
-                for item in page.get("Contents", []):
+                for item in responses.listed_objects(page, "s3:ListObjectsV2"):
                     found += 1
                     yield from _trail_object(s3, bucket, item["Key"], data, options)
         day += dt.timedelta(days=1)
@@ -436,7 +476,7 @@ def _trail_object(
         events = list(events_in_text(decode(body), name, options.actor_rules, problems, stats))
         if options.progress is not None:
             options.progress.add(files=1, size=len(body), records=stats.records)
-    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError, RecursionError) as exc:
+    except Exception as exc:  # a damaged or cut-short file is that file's error
         problems, events = [describe_error(exc)], []
     for problem in problems:
         message = getattr(problem, "message", problem)

@@ -98,34 +98,50 @@ def run_audit(args: Any, settings: Settings, options: Options) -> Result:
     regions = _regions(args, targets[0][1])
     accounts = []
     for role, base in targets:
+        home = _home_region(base)
+        call = "sts:AssumeRole, sts:GetCallerIdentity" if role else "sts:GetCallerIdentity"
         try:
-            accounts.append(_open_account(role, base, _home_region(base)))
+            accounts.append(_open_account(role, base, home))
         except NoCredentialsError:
             result.audit_errors.append(
                 {
                     "account": role or "",
+                    "region": home,
                     "source": "credentials",
                     "message": "no AWS credentials found",
                 }
             )
-        except (ClientError, BotoCoreError) as exc:
+        except Exception as exc:  # a malformed answer too: this account's error, not the run's
             result.audit_errors.append(
-                {"account": role or "", "source": "sts", "message": describe_error(exc)}
+                {
+                    "account": role or "",
+                    "region": home,
+                    "source": call,
+                    "message": describe_error(exc),
+                }
             )
     # Every (account, region) pair is read in a bounded pool: regions run in parallel.
     gathered: list[RegionData] = []
     with ThreadPoolExecutor(max_workers=max(1, args.max_workers)) as pool:
-        futures = [
-            pool.submit(_read, session, account, region, options)
+        futures = {
+            (account, region): pool.submit(_read, session, account, region, options)
             for session, account in accounts
             for region in regions
-        ]
-        for future in futures:
+        }
+        for (account, region), future in futures.items():
             try:
                 gathered.append(future.result())
-            except (ClientError, BotoCoreError) as exc:
+            except Exception as exc:  # whatever one region raised, the others are reported
                 result.audit_errors.append(
-                    {"account": "", "source": "read", "message": describe_error(exc)}
+                    {
+                        "account": account,
+                        "region": region,
+                        "source": "reading the region",
+                        "message": describe_error(exc),
+                    }
+                )
+                result.unknown.append(
+                    f"{account} {region}: nothing could be read; every rule is unknown there"
                 )
     for data in gathered:
         result.audit_errors.extend(data.errors)
@@ -134,7 +150,7 @@ def run_audit(args: Any, settings: Settings, options: Options) -> Result:
     if skipped:  # one line for a choice, not one a region
         result.unknown = [u for u in result.unknown if u not in skipped]
         result.unknown.append("history rules not evaluated (--cloudtrail none)")
-    if not any(d.services or d.history_read or not d.errors for d in gathered):
+    if not accounts:  # no account opened: a usage or credentials problem, one line
         first = (
             result.audit_errors[0]["message"] if result.audit_errors else "nothing could be read"
         )

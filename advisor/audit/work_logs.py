@@ -12,8 +12,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
+from advisor.audit import responses
 from advisor.history.actors import PERSON
 from advisor.history.events import Event
 from advisor.history.timefmt import parse_time
@@ -102,7 +103,16 @@ def _hidden_error(exc: Exception) -> str:
     if isinstance(exc, ClientError):
         code = exc.response.get("Error", {}).get("Code", "Error")
         return f"{code} (the message is not shown: it names the log group)"
+    if isinstance(exc, responses.IncompleteResponse):
+        return str(exc)  # names the call and the key, never the log group
     return type(exc).__name__
+
+
+def _no_log_group(exc: Exception) -> bool:
+    return (
+        isinstance(exc, ClientError)
+        and exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException"
+    )
 
 
 def read_work_seconds(
@@ -131,7 +141,10 @@ def read_work_seconds(
                 answer = client.describe_log_streams(
                     logGroupName=where[0], logStreamNamePrefix=where[1]
                 )
-            except (ClientError, BotoCoreError) as exc:
+                streams = responses.items(answer, "logStreams", "logs:DescribeLogStreams")
+            except Exception as exc:  # any fault is this source's error
+                if _no_log_group(exc):  # deleted, or never created: no evidence, not unread
+                    break
                 data.errors.append(
                     {
                         "account": data.account,
@@ -141,7 +154,7 @@ def read_work_seconds(
                     }
                 )
                 break  # the same log group: the service's other tasks would fail the same way
-            for stream in answer.get("logStreams", []):
+            for stream in streams:
                 if stream.get("logStreamName") == where[1]:
                     seconds = worked_seconds(stream, task)
                     if seconds is not None:
@@ -157,10 +170,11 @@ def _definition(
         return None
     if reference not in known:
         try:
-            known[reference] = ecs.describe_task_definition(taskDefinition=reference)[
-                "taskDefinition"
-            ]
-        except (ClientError, BotoCoreError) as exc:
+            answer = ecs.describe_task_definition(taskDefinition=reference)
+            known[reference] = responses.member(
+                answer, "taskDefinition", "ecs:DescribeTaskDefinition"
+            )
+        except Exception as exc:  # one malformed answer costs this one
             failed.append((reference, exc))
             known[reference] = None
     return known[reference]
