@@ -255,6 +255,8 @@ def main() -> int:
     parser.add_argument("--judge", type=int, default=16000, help="services judged (16000)")
     parser.add_argument("--skip-reading", action="store_true", help="only the judging figure")
     args = parser.parse_args()
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"{os.cpu_count()} CPUs, load average {load} (figures on a busy machine are slower)")
     if not args.skip_reading:
         reading(args.services, args.latency, args.cloudtrail)
     half = judging(args.judge // 2)
