@@ -61,8 +61,18 @@ POLICY = _policy_actions()
 def _audit(proxy: FaultProxy, tmp_path, *args: str, fmt: str = "json") -> tuple[int, str, str]:
     out = tmp_path / f"audit.{fmt}"
     run = subprocess.run(
-        [sys.executable, "-m", "advisor", "audit", *TIMEOUT, "--format", fmt, "--output", str(out)]
-        + list(args),
+        [
+            sys.executable,
+            "-m",
+            "advisor",
+            "audit",
+            *TIMEOUT,
+            "--format",
+            fmt,
+            "--output",
+            str(out),
+            *args,
+        ],
         env=_environment(proxy.url, tmp_path),
         capture_output=True,
         text=True,
