@@ -8,6 +8,7 @@ leaves the process.
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future
 
 import boto3
 import moto
@@ -15,7 +16,7 @@ import pytest
 from botocore.stub import Stubber
 from conftest import fake_aws_environment
 
-from advisor.audit import aws_session, responses
+from advisor.audit import account_reader, aws_session, responses
 
 REGION = "eu-west-1"
 ARN = f"arn:aws:ecs:{REGION}:123456789012"
@@ -58,9 +59,32 @@ TASK_DEFINITION = {
 }
 
 
+class _InlinePool:
+    """The region reader's pool, run in the caller's thread: a Stubber answers in the order it
+    was given, so the calls must come in the order the reader submits them."""
+
+    def __init__(self, *_: object) -> None:
+        pass
+
+    def __enter__(self) -> _InlinePool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+    def submit(self, function, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(function(*args, **kwargs))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+
 @pytest.fixture
 def ecs(monkeypatch):
     """The audit's ECS client, stubbed: the test queues the answers in the order asked."""
+    monkeypatch.setattr(account_reader, "ThreadPoolExecutor", _InlinePool)
     client = boto3.client("ecs", region_name=REGION)
     stubber = Stubber(client)
     real = aws_session.client

@@ -277,7 +277,7 @@ def _read_stopped_tasks(ecs: Any, cluster: str, pool: ThreadPoolExecutor) -> _Ba
             )
             for arn in responses.items(page, "taskArns", "ecs:ListTasks")
         ]
-    except (ClientError, BotoCoreError) as exc:
+    except Exception as exc:  # any fault is this source's error, not the run's
         batches.listing_error = exc
         return batches
     for batch in _chunks(arns, 100):  # DescribeTasks takes at most 100
