@@ -242,6 +242,26 @@ def out_and(err: str, report: dict) -> str:
     return err + json.dumps(report)
 
 
+def test_a_gzip_bomb_takes_no_more_memory_than_the_limit(tmp_path):
+    import tracemalloc
+
+    from advisor.sources import cloudtrail
+
+    # 256 MiB of zeros in 256 KiB: without a limit, reading it takes 256 MiB at least
+    bomb = tmp_path / "bomb.json.gz"
+    with gzip.open(bomb, "wb", compresslevel=9) as handle:
+        for _ in range(256):
+            handle.write(bytes(1 << 20))
+    tracemalloc.start()
+    try:
+        with pytest.raises(cloudtrail.TooLarge):
+            cloudtrail.read_text(str(bomb), limit=4 << 20)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20  # the 4 MiB read, a chunk and the copies of a bytearray
+
+
 def test_a_plain_file_over_the_limit_is_an_error_too(cli, tmp_path, monkeypatch):
     monkeypatch.setenv("ECS_ADVISOR_MAX_FILE_BYTES", "1000")
     code, report, _ = run(cli, trail(tmp_path / "t.json", records()))
