@@ -398,3 +398,18 @@ def test_a_lone_surrogate_escape_in_a_name_is_written_as_a_replacement(cli, tmp_
     code, out, err = cli("history", "--format", fmt, path)
     assert (code, err) == (1, "")
     assert "rep\ufffdort" in out.encode("utf-8").decode("utf-8").replace("\\ufffd", "\ufffd")
+
+
+def test_a_record_that_is_not_json_costs_that_record_not_its_trail_file(cli, tmp_path):
+    batch = records()
+    text = json.dumps({"Records": batch}, separators=(",", ":"))
+    region = '"awsRegion":"eu-west-1"'
+    first = text.index(region, text.index('"eventName":"StopTask"'))
+    text = text[:first] + '"awsRegion":eu-west-1"' + text[first + len(region) :]
+    (tmp_path / "t.json").write_text(text)
+    code, report, _ = run(cli, "t.json")
+    assert code == 2 and stops(report) == [3]
+    [error] = report["errors"]
+    assert error["path"] == "t.json"
+    assert error["message"].startswith("record /Records/1 is not JSON (")
+    assert error["message"].endswith("); others were read")
