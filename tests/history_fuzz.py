@@ -231,6 +231,7 @@ def check(code: int, out: str, err: str, fmt: str) -> None:
     """What every run must keep, whatever it read."""
     assert code in (0, 1, 2), code
     assert "internal error" not in err and "Traceback" not in err, err
+    out.encode("utf-8"), err.encode("utf-8")  # what a terminal or a file can take
     if code == 2:
         assert "No problems found" not in out + err
     if fmt == "json" and out:

@@ -242,6 +242,26 @@ def out_and(err: str, report: dict) -> str:
     return err + json.dumps(report)
 
 
+def test_a_gzip_bomb_takes_no_more_memory_than_the_limit(tmp_path):
+    import tracemalloc
+
+    from advisor.sources import cloudtrail
+
+    # 256 MiB of zeros in 256 KiB: without a limit, reading it takes 256 MiB at least
+    bomb = tmp_path / "bomb.json.gz"
+    with gzip.open(bomb, "wb", compresslevel=9) as handle:
+        for _ in range(256):
+            handle.write(bytes(1 << 20))
+    tracemalloc.start()
+    try:
+        with pytest.raises(cloudtrail.TooLarge):
+            cloudtrail.read_text(str(bomb), limit=4 << 20)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20  # the 4 MiB read, a chunk and the copies of a bytearray
+
+
 def test_a_plain_file_over_the_limit_is_an_error_too(cli, tmp_path, monkeypatch):
     monkeypatch.setenv("ECS_ADVISOR_MAX_FILE_BYTES", "1000")
     code, report, _ = run(cli, trail(tmp_path / "t.json", records()))
@@ -378,3 +398,18 @@ def test_a_lone_surrogate_escape_in_a_name_is_written_as_a_replacement(cli, tmp_
     code, out, err = cli("history", "--format", fmt, path)
     assert (code, err) == (1, "")
     assert "rep\ufffdort" in out.encode("utf-8").decode("utf-8").replace("\\ufffd", "\ufffd")
+
+
+def test_a_record_that_is_not_json_costs_that_record_not_its_trail_file(cli, tmp_path):
+    batch = records()
+    text = json.dumps({"Records": batch}, separators=(",", ":"))
+    region = '"awsRegion":"eu-west-1"'
+    first = text.index(region, text.index('"eventName":"StopTask"'))
+    text = text[:first] + '"awsRegion":eu-west-1"' + text[first + len(region) :]
+    (tmp_path / "t.json").write_text(text)
+    code, report, _ = run(cli, "t.json")
+    assert code == 2 and stops(report) == [3]
+    [error] = report["errors"]
+    assert error["path"] == "t.json"
+    assert error["message"].startswith("record /Records/1 is not JSON (")
+    assert error["message"].endswith("); others were read")

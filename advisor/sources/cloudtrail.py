@@ -247,9 +247,12 @@ class ReadStats:
         return bool(self.records or self.task_changes)
 
 
-def _records_fast(text: str) -> tuple[int, list[tuple[int, dict]]] | None:
+def _records_fast(
+    text: str, path: str = "", errors: list[InputError] | None = None
+) -> tuple[int, list[tuple[int, dict]]] | None:
     """How many records a compact trail file holds, and (index, record) for its ECS records;
-    or None to parse it whole."""
+    or None to parse it whole. With ``errors`` (the file as a whole is not JSON), a record that
+    is not JSON is an error for that record, and the others are kept."""
     parts = text.split(_RECORD_START)
     if len(parts) < 2 or not parts[0].lstrip().startswith("{"):
         return None
@@ -265,8 +268,13 @@ def _records_fast(text: str) -> tuple[int, list[tuple[int, dict]]] | None:
             body = body.removesuffix(",").rstrip()
         try:
             record = _loads(_RECORD_START + body)
-        except ValueError:
-            return None  # not laid out as expected: parse the whole file instead
+        except ValueError as exc:
+            if errors is None:
+                return None  # not laid out as expected: parse the whole file instead
+            message = decode_error_text(exc)[0]
+            where = f"record /Records/{index - 1}"
+            errors.append(InputError(path, f"{where} is not JSON ({message}); others were read"))
+            continue
         found.append((index - 1, record))
     return last, found
 
@@ -298,6 +306,20 @@ def events_in_text(
             stats.records += text.count(_RECORD_START) or count_records(text)
             return
         fast = _records_fast(text)
+        if fast is None:
+            try:
+                document = _loads(text)
+            except ValueError:  # a damaged record: it costs itself, not the file
+                salvaged: list[InputError] = []
+                fast = _records_fast(text, path, salvaged)
+                if fast is not None and fast[1]:
+                    errors.extend(salvaged)
+                else:
+                    fast = None
+            else:
+                stats.records += count_records(text)
+                yield from _walk(document, path, 1, "", rules, stats)
+                return
         if fast is not None:
             stats.records += fast[0]
             for index, record in fast[1]:
