@@ -21,7 +21,7 @@ from advisor.sources.python_resources import (
     PythonDocument,
     PythonRunTask,
 )
-from advisor.values import Unknown
+from advisor.values import Unknown, without_lone_surrogates
 
 ECS_METHODS = {"run_task", "stop_task", "update_service"}
 # Container options of CDK -> the API's field a finding about them points at.
@@ -42,9 +42,10 @@ def literal(node: Any, module: Any) -> Any:
         return {"True": True, "False": False, "None": None}[node.value]
     if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString)):
         try:
-            return ast.literal_eval(code)
-        except (ValueError, SyntaxError):
+            value = ast.literal_eval(code)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):  # 4,300+ digits too
             return Unknown(code)
+        return without_lone_surrogates(value) if isinstance(value, str) else value
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
         inner = literal(node.expression, module)
         return -inner if isinstance(inner, int | float) else Unknown(code)
@@ -64,7 +65,7 @@ def literal(node: Any, module: Any) -> Any:
             if not isinstance(element, cst.DictElement):
                 return Unknown(code)
             key = literal(element.key, module)
-            if isinstance(key, Unknown):
+            if isinstance(key, Unknown | list | dict):  # {[]: 1} would not run either
                 return Unknown(code)
             out[key] = literal(element.value, module)
         return out
