@@ -11,10 +11,10 @@ import ast
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from advisor.model import Service, TaskDefinition
 from advisor.sources import python_cdk as cdk
+from advisor.sources.python_positions import starts
 from advisor.sources.python_resources import (
     CdkScheduledTask,
     CodeScope,
@@ -117,8 +117,6 @@ class _Scope:
 
 
 class _Collector(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
     def __init__(self, module: cst.Module, document: PythonDocument) -> None:
         self.module = module
         self.document = document
@@ -143,14 +141,16 @@ class _Collector(cst.CSTVisitor):
         self.scheduled: list[CdkScheduledTask] = []
         self.managed_tags_override = False  # an escape hatch sets EnableECSManagedTags
         self.count = 0
+        # pointer -> the node it points at: located in one pass once the walk is done (libcst's
+        # PositionProvider locates every node of the module, which took most of the time)
+        self.located: dict[str, cst.CSTNode] = {}
 
     # --- positions ---------------------------------------------------------------------
 
     def _pointer(self, node: cst.CSTNode, kind: str) -> str:
         self.count += 1
         pointer = f"/{kind}{self.count}"
-        position = self.get_metadata(PositionProvider, node).start
-        self.document.positions[pointer] = (position.line, position.column + 1)
+        self.located[pointer] = node
         return pointer
 
     def _keyword_positions(
@@ -158,9 +158,8 @@ class _Collector(cst.CSTVisitor):
     ) -> None:
         for arg in call.args:
             if arg.keyword is not None:
-                position = self.get_metadata(PositionProvider, arg).start
                 name = (rename or {}).get(arg.keyword.value, arg.keyword.value)
-                self.document.positions[f"{pointer}/{name}"] = (position.line, position.column + 1)
+                self.located[f"{pointer}/{name}"] = arg
 
     # --- imports and scopes ------------------------------------------------------------
 
@@ -502,8 +501,7 @@ class _Collector(cst.CSTVisitor):
             self.resources.append(PythonRunTask(self.document, pointer, kwargs, node))
 
     def _position(self, pointer: str, node: cst.CSTNode) -> None:
-        position = self.get_metadata(PositionProvider, node).start
-        self.document.positions[pointer] = (position.line, position.column + 1)
+        self.located[pointer] = node
 
     def _identifier(self, node: cst.Call) -> Any:
         """The construct's id: ``ecs.X(self, "Id", ...)``."""
@@ -556,9 +554,7 @@ class _Collector(cst.CSTVisitor):
                 compatibility = cdk.compatibilities(given, self.module.code_for_node(given))
             else:  # required by CDK: a call without it does not synthesize
                 compatibility = spread_value if spread else Unknown("(no compatibility)")
-                self.document.positions[f"{pointer}/requiresCompatibilities"] = (
-                    self.document.positions[pointer]
-                )
+                self.located[f"{pointer}/requiresCompatibilities"] = self.located[pointer]
             fargate = isinstance(compatibility, list) and "FARGATE" in compatibility
             if "network_mode" in args:
                 given = args["network_mode"]
@@ -822,6 +818,7 @@ def _is_self_attribute(node: Any) -> bool:
 
 def collect(module: cst.Module, document: PythonDocument) -> list[Any]:
     collector = _Collector(module, document)
-    MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
+    module.visit(collector)
     collector.finish()
+    document.positions.update(starts(module, document.text, collector.located))
     return [*collector.resources, *(c for c in collector.code.values() if c.calls)]
