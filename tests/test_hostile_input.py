@@ -177,6 +177,24 @@ def test_the_placeholder_scan_is_linear():
     assert mark_unknowns({"image": "app:${TAG}"})["image"].text == "app:${TAG}"
 
 
+def test_positions_of_a_document_with_trailing_whitespace_are_linear(cli, tmp_path):
+    from advisor.jsonpos import PositionIndex
+
+    started = time.perf_counter()
+    index = PositionIndex('{"a": [1, 2]}' + " \n\t" * 20000)  # took 20 s
+    assert index.position("/a/1") == (1, 11)
+    assert time.perf_counter() - started < 1.0
+    # a duplicate key makes lint index the whole file
+    text = json.dumps(good_taskdef(), indent=2).replace(
+        '"family": "web"', '"family": "a", "family": "web"'
+    )
+    write(tmp_path, "td.json", text + " " * 40000)
+    started = time.perf_counter()
+    code, out, _err = cli("lint", "td.json")
+    assert time.perf_counter() - started < 5.0
+    assert code == 1 and "duplicate" in out
+
+
 # --- output --------------------------------------------------------------------------------
 
 
