@@ -153,6 +153,23 @@ def test_brackets_nested_2000_deep_are_an_input_error_not_a_segfault(tmp_path):
     assert b"nothing found in the 1 file that could be read" in run.stdout
 
 
+@pytest.mark.parametrize(
+    ("chain", "expected"),
+    [
+        ("1+" * 20000 + "1", "run.py: Python nested too deeply for the parser"),  # hung
+        ("x" + ".a" * 20000, "run.py: Python nested too deeply for the parser"),  # hung
+        ("1+" * 400 + "1", "run.py:4: Python nested more than 300 deep: not read"),
+    ],
+)
+def test_long_operator_chains_are_refused_before_libcst(cli, tmp_path, chain, expected):
+    write(tmp_path, "run.py", PYTHON_HEAD + f'ecs.run_task(taskDefinition="t", count={chain})\n')
+    started = time.perf_counter()
+    code, _out, err = cli("lint", "run.py")
+    assert time.perf_counter() - started < 5.0
+    assert code == 2
+    one_line_error(err, expected)
+
+
 def test_brackets_in_strings_do_not_count_as_nesting(cli, tmp_path):
     write(tmp_path, "run.py", PYTHON_HEAD + f'ecs.run_task(taskDefinition="t{"(" * 300}")\n')
     code, out, err = cli("lint", "run.py")
