@@ -170,6 +170,17 @@ def test_long_operator_chains_are_refused_before_libcst(cli, tmp_path, chain, ex
     one_line_error(err, expected)
 
 
+def test_a_python_file_over_4_mb_is_not_parsed(cli, tmp_path):
+    filler = "# " + "x" * 98 + "\n"
+    source = PYTHON_HEAD + 'ecs.run_task(taskDefinition="t")\n' + filler * 42000
+    write(tmp_path, "run.py", source)
+    started = time.perf_counter()
+    code, _out, err = cli("lint", "run.py")
+    assert time.perf_counter() - started < 5.0
+    assert code == 2
+    one_line_error(err, "run.py: Python file larger than 4 MB: not read")
+
+
 def test_brackets_in_strings_do_not_count_as_nesting(cli, tmp_path):
     write(tmp_path, "run.py", PYTHON_HEAD + f'ecs.run_task(taskDefinition="t{"(" * 300}")\n')
     code, out, err = cli("lint", "run.py")
