@@ -6,6 +6,7 @@ mapped to the memory values (MiB) allowed with them.
 
 from __future__ import annotations
 
+import math
 import re
 
 
@@ -42,10 +43,12 @@ def _parse_quantity(
         return value
     if not isinstance(value, str):
         return None
-    match = pattern.match(value)
+    match = pattern.match(value) if len(value) <= 64 else None  # no size has 64 digits
     if not match:
         return None
     amount = float(match.group(1)) * unit_scale.get((match.group(2) or "").lower(), 1)
+    if not math.isfinite(amount):  # "1" * 400 reads as infinity
+        return None
     return int(amount) if amount == int(amount) else None
 
 

@@ -8,9 +8,14 @@ code 2); running the fixes twice changes nothing more.
 
 from __future__ import annotations
 
+import re
+import sys
 from typing import Any
 
 from advisor.model import SAFE, Edit
+
+# PEP 263: a comment on the first or second line that names the file's encoding.
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
 
 
 def _apply(text: str, edits: list[Edit]) -> str:
@@ -44,6 +49,12 @@ def fixed_files(result: Any, stdin_name: str | None = None) -> list[tuple[str, s
         new = _apply(document.text, edits)
         if new == document.text:
             continue
+        problem = _compile_problem(document, new)
+        if problem:  # never write code that does not run: the finding stays for a person
+            print(
+                f"ecs-advisor: note: {document.path}: fix not applied: {problem}", file=sys.stderr
+            )
+            continue
         bom = ""
         if document.path != stdin_name:
             with open(document.path, "rb") as handle:
@@ -52,11 +63,45 @@ def fixed_files(result: Any, stdin_name: str | None = None) -> list[tuple[str, s
     return sorted(changes)
 
 
+def _compile_problem(document: Any, new: str) -> str | None:
+    """Why the fixed text of a Python document would not compile (None: it would, or the
+    document is not Python)."""
+    if getattr(document, "module", None) is None:
+        return None
+    import ast
+
+    try:
+        compile(new, document.path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        return f"the result would not compile ({error.msg.split(';')[0]}, line {error.lineno})"
+    except (ValueError, RecursionError, MemoryError) as error:
+        return f"the result would not compile ({type(error).__name__})"
+    return None
+
+
+def _encoding(path: str) -> str:
+    """The encoding a Python file declares (PEP 263), so a fix keeps it; UTF-8 otherwise."""
+    import io
+    import tokenize
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return "utf-8"
+    if not _CODING.search(b"\n".join(head.split(b"\n", 2)[:2])):
+        return "utf-8"
+    try:
+        return tokenize.detect_encoding(io.BytesIO(head).readline)[0]
+    except SyntaxError:
+        return "utf-8"
+
+
 def write(changes: list[tuple[str, str, str]]) -> None:
     from advisor.atomic import write_text
 
     for path, _old, new in changes:
-        write_text(path, new)
+        write_text(path, new, _encoding(path))
 
 
 def unified_diff(path: str, old: str, new: str) -> str:

@@ -46,7 +46,9 @@ class PositionIndex:
         remaining = len(wanted) if wanted is not None else -1
         # One frame per open container: [pointer, is_array, next index or current key pointer]
         stack: list[list] = []
-        for match in _TOKEN.finditer(text):
+        # The scan ends at the last token: separators with no token after them would make each
+        # of their positions try the pattern to the end (trailing whitespace went quadratic).
+        for match in _TOKEN.finditer(text, 0, len(text.rstrip())):
             start = match.start(1)
             first = text[start]
             if first == "}" or first == "]":

@@ -19,9 +19,28 @@ def task_definition_family(reference: object) -> str | None:
     return reference.rsplit("/", 1)[-1].split(":", 1)[0]
 
 
+# The API's bounds for a strategy's base and weight; desiredCount above the most tasks a
+# service can run is not a price anyone asked for.
+_MOST_BASE, _MOST_WEIGHT, _MOST_TASKS = 100_000, 1_000, 100_000
+
+
+class _Unpriceable(ValueError):
+    """A service whose numbers cannot be priced (the schema rules say what is wrong)."""
+
+
+def _whole(item: dict, key: str, most: int) -> Decimal:
+    value = item.get(key)
+    if value is None:
+        return Decimal(0)
+    if type(value) is not int or not 0 <= value <= most:
+        raise _Unpriceable(f"capacityProviderStrategy {key} is not a whole number from 0 to {most}")
+    return Decimal(value)
+
+
 def _task_split(service: dict, desired: int) -> tuple[dict[str, Decimal], list[str]] | None:
     """Tasks per Fargate capacity provider (base first, the rest by weight), with notes; None
-    when the service does not run on Fargate."""
+    when the service does not run on Fargate. Raises _Unpriceable for a base or weight that is
+    not a number in the API's range."""
     strategy = service.get("capacityProviderStrategy")
     if isinstance(strategy, list) and strategy:
         items = [s for s in strategy if isinstance(s, dict)]
@@ -30,15 +49,14 @@ def _task_split(service: dict, desired: int) -> tuple[dict[str, Decimal], list[s
         split = {"FARGATE": Decimal(0), "FARGATE_SPOT": Decimal(0)}
         remaining = Decimal(desired)
         for item in items:
-            base = min(Decimal(item.get("base") or 0), remaining)
+            base = min(_whole(item, "base", _MOST_BASE), remaining)
             split[item["capacityProvider"]] += base
             remaining -= base
-        total_weight = sum(Decimal(item.get("weight") or 0) for item in items)
-        for item in items:
+        weights = [_whole(item, "weight", _MOST_WEIGHT) for item in items]
+        total_weight = sum(weights)
+        for item, weight in zip(items, weights, strict=True):
             if total_weight:
-                split[item["capacityProvider"]] += (
-                    remaining * Decimal(item.get("weight") or 0) / total_weight
-                )
+                split[item["capacityProvider"]] += remaining * weight / total_weight
         notes = []
         if split["FARGATE_SPOT"]:
             notes.append(
@@ -110,7 +128,13 @@ def _service_cost(
     if type(desired) is not int:
         desired = 1
         notes.append("desiredCount is not set; priced at 1 task")
-    split = _task_split(service.data, desired)
+    if not 0 <= desired <= _MOST_TASKS:
+        reason = f"not priced: desiredCount is not a whole number from 0 to {_MOST_TASKS}"
+        return {"monthly_usd": None, **where, "notes": [*notes, reason]}
+    try:
+        split = _task_split(service.data, desired)
+    except _Unpriceable as exc:
+        return {"monthly_usd": None, **where, "notes": [*notes, f"not priced: {exc}"]}
     if split is None:
         reason = "not on Fargate: EC2 capacity is billed as instances"
         return {"monthly_usd": None, **where, "notes": [*notes, reason]}
@@ -145,6 +169,7 @@ def _service_cost(
         "capacity_provider": "+".join(tasks_by_provider),
         "size": size.to_dict(),
         "prices": {"sources": sources},
-        "as_of": min(s["as_of"] for s in sources),
+        # a service scaled to 0 runs on no provider, so no price was read: the table's date
+        "as_of": min((s["as_of"] for s in sources), default=table.as_of),
         "notes": notes,
     }

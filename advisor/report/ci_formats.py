@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax import saxutils
+
+from advisor.report.escape import markdown_cell, terminal, xml_text
 
 _GITHUB_LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _github_escape(text: str, property_value: bool = False) -> str:
-    """Workflow-command escaping: %, CR, LF always; ':' and ',' inside properties too."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Workflow-command escaping: %, CR, LF always; ':' and ',' inside properties too; control
+    characters shown (GitHub's log viewer would act on an escape sequence)."""
+    text = terminal(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if property_value:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text
@@ -51,6 +54,14 @@ def unread(result: Any) -> list[str]:
         + f": {e['message']}"
         for e in result.audit_errors
     ]
+
+
+def escape(text: str) -> str:
+    return saxutils.escape(xml_text(text))
+
+
+def quoteattr(text: str) -> str:
+    return saxutils.quoteattr(xml_text(text))
 
 
 def junit(result: Any) -> str:
@@ -96,6 +107,11 @@ def junit(result: Any) -> str:
     )
 
 
+def _code_span(text: str) -> str:
+    """Text for inside a Markdown code span: a backtick in it would end the span."""
+    return text.replace("`", "'")
+
+
 def markdown(result: Any) -> str:
     """A summary table for a pull-request comment or $GITHUB_STEP_SUMMARY."""
     if result.scope is not None:
@@ -113,7 +129,7 @@ def markdown(result: Any) -> str:
     if result.errors:
         lines.append(f"**{len(result.errors)} input(s) could not be checked** (exit code 2):")
         lines.append("")
-        lines += [f"- :no_entry: `{e}`" for e in result.errors]
+        lines += [f"- :no_entry: `{_code_span(terminal(str(e)))}`" for e in result.errors]
         lines.append("")
     checked = f"{result.files_checked} file(s)"
     if not result.findings and nothing_read(result):
@@ -130,10 +146,10 @@ def markdown(result: Any) -> str:
         lines += ["", "| | Location | Rule | Message |", "| --- | --- | --- | --- |"]
         icons = {"error": ":x:", "warning": ":warning:", "info": ":information_source:"}
         for f in result.findings:
-            message = f.message.replace("|", "\\|")
+            path = _code_span(markdown_cell(f.location.path))
             lines.append(
-                f"| {icons[f.severity]} {f.severity} | `{f.location.path}:{f.location.line}` "
-                f"| {f.code} `{f.name}` | {message} |"
+                f"| {icons[f.severity]} {f.severity} | `{path}:{f.location.line}` "
+                f"| {f.code} `{f.name}` | {markdown_cell(f.message)} |"
             )
     if result.costs:  # lint --cost: what each service costs, findings or not
         lines += ["", cost_table(result.costs, markdown=True).rstrip("\n")]

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from advisor.engine import Result
 from advisor.model import ERROR, INFO, WARNING
+from advisor.report.escape import markdown_cell, terminal
 
 _COLOURS = {ERROR: "31", WARNING: "33", INFO: "36"}
 
@@ -54,9 +55,10 @@ def render(result: Result, colour: bool = False) -> str:
 
 def _findings(result: Result, stream: TextIO, colour: bool) -> None:
     for f in result.findings:
-        where = _paint(f"{f.location.path}:{f.location.line}:{f.location.column}:", "1", colour)
+        path = terminal(f.location.path)
+        where = _paint(f"{path}:{f.location.line}:{f.location.column}:", "1", colour)
         code = _paint(f"{f.code} {f.severity}", _COLOURS[f.severity], colour)
-        stream.write(f"{where} {code}: {f.message} [{f.name}]\n")
+        stream.write(f"{where} {code}: {terminal(f.message)} [{f.name}]\n")
         if f.evidence is not None:
             stream.write(_evidence_lines(f.evidence, f.cost))
     if result.costs:
@@ -64,7 +66,7 @@ def _findings(result: Result, stream: TextIO, colour: bool) -> None:
     if result.history is not None:
         stream.write(history_line(result.history) + "\n")
     for error in result.errors:  # also on stderr; here so that a report file says it too
-        stream.write(f"Input error: {error}\n")
+        stream.write(f"Input error: {terminal(str(error))}\n")
     stream.write(summary_line(result) + "\n")
 
 
@@ -172,9 +174,10 @@ def cost_table(costs: list[dict], markdown: bool = False) -> str:
         rows.append(("total", "", "", cents(total), "services priced above"))
     headers = ("service", "tasks", "platform", "per month", "notes")
     if markdown:
-        rows = [tuple(str(cell).replace("|", "\\|") for cell in row) for row in rows]
+        rows = [tuple(markdown_cell(str(cell)) for cell in row) for row in rows]
         table = tabulate(rows, headers=headers, tablefmt="github")
     else:
+        rows = [tuple(terminal(str(cell)) for cell in row) for row in rows]
         table = tabulate(rows, headers=headers, maxcolwidths=[None, None, None, None, 60])
     if one_place:
         region, source = next(iter(places))

@@ -19,7 +19,7 @@ from advisor.jsonpos import PositionIndex, decode_error_message
 from advisor.model import Document, InputError, Resource
 from advisor.sources.json_shapes import resources_in
 from advisor.sources.registry import InputFailure, NotRecognized, read_files
-from advisor.values import mark_unknowns, might_hold_placeholders
+from advisor.values import mark_unknowns, might_hold_placeholders, without_lone_surrogates
 
 # Marks a file as ECS configuration even when it does not parse.
 _ECS_MARKERS = re.compile(r'"(containerDefinitions|taskDefinitionArn|serviceArn)"\s*:')
@@ -28,6 +28,9 @@ _TASK_DEFINITION = re.compile(r'"taskDefinition"\s*:')
 _NON_JSON_CONSTANT = re.compile(r"(?<![\w\"])(-?Infinity|NaN)(?![\w\"])")
 _TEMPLATE_START = ("${", "{{", "<%", "$$")
 _LITERALS = ("true", "false", "null")
+# A \uD800-\uDFFF escape: maybe a lone surrogate, which no output encoding accepts.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONG_NUMBER = re.compile(r"\d{4301,}")
 
 
 def looks_like_ecs(text: str) -> bool:
@@ -92,6 +95,8 @@ def parse(
     duplicates = _DuplicateKeys()
     try:
         data = json.loads(text, object_pairs_hook=duplicates, parse_constant=_reject_constant)
+        if _SURROGATE_ESCAPE.search(text):
+            data = without_lone_surrogates(data)
         return data, duplicates.found
     except json.JSONDecodeError as exc:
         message = decode_error_message(exc)
@@ -111,6 +116,13 @@ def parse(
         raise InputFailure(
             InputError(display, "JSON nested too deeply to be ECS configuration")
         ) from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        match = _LONG_NUMBER.search(text)
+        offset = match.start() if match else 0
+        line = text.count("\n", 0, offset) + 1
+        column = offset - text.rfind("\n", 0, offset)
+        message = "invalid JSON: a number of more than 4,300 digits"
+        error = InputError(display, message, line, column)
     if looks_like_ecs(text):
         raise InputFailure(error)
     detail = error.message.removeprefix("invalid JSON: ")

@@ -37,6 +37,14 @@ _MENTIONS_CALLS = re.compile(
     r"run_task|stop_task|update_service|TaskDefinition|FargateService|Ec2Service"
     r"|ScheduledFargateTask"
 )
+# libcst's native parser overflows its stack on brackets nested a few thousand deep and kills
+# the process (SIGSEGV), and takes quadratic time on long operator chains (``1+1+...``: 4,000
+# terms took 8 s). CPython's parser refuses the first and cannot build the second past a depth,
+# cheaply, so it reads each file first: what it refuses for depth is an input error, and an
+# expression nested deeper than any hand-written one is not handed to libcst.
+_MOST_DEPTH = 300
+# Larger than any hand-written module: parsing it would take minutes (libcst reads ~1 MB/s).
+_MOST_BYTES = 4 * 1024 * 1024
 
 
 def load(path: str, display: str, named: bool) -> tuple[PythonDocument, list[Any]]:
@@ -49,17 +57,23 @@ def load(path: str, display: str, named: bool) -> tuple[PythonDocument, list[Any
         if named:
             raise InputFailure(InputError(display, "binary file: expected Python source"))
         raise NotRecognized("binary")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise NotRecognized("not UTF-8 Python source") from None
+    text = _decode(raw, display)
     if not _MENTIONS_ECS.search(text) or not _MENTIONS_CALLS.search(text):
         raise NotRecognized("no ECS calls")
+    if len(raw) > _MOST_BYTES:
+        message = f"Python file larger than {_MOST_BYTES // (1024 * 1024)} MB: not read"
+        raise InputFailure(InputError(display, message))
+    _refuse_deep(text, display)
     import libcst as cst
 
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
+        message, line, column = _syntax_error(text, display, exc)
+        raise InputFailure(
+            InputError(display, f"invalid Python: {message}", line, column)
+        ) from None
+    except cst.CSTValidationError as exc:  # parses, but cannot run (``"a" b"b"``)
         message, line, column = _syntax_error(text, display, exc)
         raise InputFailure(
             InputError(display, f"invalid Python: {message}", line, column)
@@ -79,6 +93,45 @@ def load(path: str, display: str, named: bool) -> tuple[PythonDocument, list[Any
     return document, resources
 
 
+def _decode(raw: bytes, display: str) -> str:
+    """The source text, in the encoding its PEP 263 line declares (UTF-8 by default)."""
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+        return raw.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError):
+        raise NotRecognized("not Python source in UTF-8 or its declared encoding") from None
+
+
+def _refuse_deep(text: str, display: str) -> None:
+    """Raise an input error for text nested too deeply to hand to libcst (see _MOST_DEPTH).
+
+    Other syntax errors are left to libcst, which reads syntax newer than this Python's."""
+    import ast
+
+    try:
+        tree = ast.parse(text, display)
+    except SyntaxError as error:
+        if error.msg.startswith("too many nested"):
+            message = f"invalid Python: {error.msg}"
+            raise InputFailure(InputError(display, message, error.lineno, error.offset)) from None
+        return
+    except (RecursionError, MemoryError):
+        raise InputFailure(InputError(display, "Python nested too deeply for the parser")) from None
+    except ValueError:  # a NUL byte: libcst reports it
+        return
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]  # iterative: depth is what is in question
+    while stack:
+        node, depth = stack.pop()
+        if depth > _MOST_DEPTH:
+            line = getattr(node, "lineno", None)
+            message = f"Python nested more than {_MOST_DEPTH} deep: not read"
+            raise InputFailure(InputError(display, message, line))
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
 def _syntax_error(text: str, display: str, exc: Any) -> tuple[str, int, int]:
     """Where a syntax error is, and what: libcst's native parser reports the token it stopped
     at, often lines after the mistake (an unclosed bracket is reported at the end of the file),
@@ -93,6 +146,8 @@ def _syntax_error(text: str, display: str, exc: Any) -> tuple[str, int, int]:
     except (ValueError, RecursionError, MemoryError):
         pass
     # CPython accepts it (libcst does not know some newer syntax): libcst's own account.
+    if not hasattr(exc, "message"):  # a CSTValidationError has no position
+        return str(exc), 1, 1
     where = re.search(r"error at (\d+):(\d+)", exc.message)
     line, column = (int(where[1]), int(where[2])) if where else (exc.editor_line, exc.editor_column)
     return re.sub(r"^parser error: error at \d+:\d+: ", "", exc.message), line, column

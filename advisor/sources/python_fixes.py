@@ -31,6 +31,10 @@ def _tagged(call: cst.Call, module: cst.Module) -> cst.Call | None:
     if "propagateTags" not in present:
         additions.append(("propagateTags", cst.SimpleString('"TASK_DEFINITION"')))
     args = list(call.args)
+    if len(args) == 1 and isinstance(args[0].value, cst.GeneratorExp) and not args[0].value.lpar:
+        # f(x for x in y) is a call's only argument: with more, it needs its own brackets
+        gen = args[0].value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        args[0] = args[0].with_changes(value=gen)
     last = args[-1]
     trailing = last.comma  # a trailing comma (and its line break) stays the last one's
     # Between arguments, the spacing the call already uses between them: a line break and the

@@ -11,17 +11,17 @@ import ast
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from advisor.model import Service, TaskDefinition
 from advisor.sources import python_cdk as cdk
+from advisor.sources.python_positions import starts
 from advisor.sources.python_resources import (
     CdkScheduledTask,
     CodeScope,
     PythonDocument,
     PythonRunTask,
 )
-from advisor.values import Unknown
+from advisor.values import Unknown, without_lone_surrogates
 
 ECS_METHODS = {"run_task", "stop_task", "update_service"}
 # Container options of CDK -> the API's field a finding about them points at.
@@ -42,9 +42,10 @@ def literal(node: Any, module: Any) -> Any:
         return {"True": True, "False": False, "None": None}[node.value]
     if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString)):
         try:
-            return ast.literal_eval(code)
-        except (ValueError, SyntaxError):
+            value = ast.literal_eval(code)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):  # 4,300+ digits too
             return Unknown(code)
+        return without_lone_surrogates(value) if isinstance(value, str) else value
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
         inner = literal(node.expression, module)
         return -inner if isinstance(inner, int | float) else Unknown(code)
@@ -64,7 +65,7 @@ def literal(node: Any, module: Any) -> Any:
             if not isinstance(element, cst.DictElement):
                 return Unknown(code)
             key = literal(element.key, module)
-            if isinstance(key, Unknown):
+            if isinstance(key, Unknown | list | dict):  # {[]: 1} would not run either
                 return Unknown(code)
             out[key] = literal(element.value, module)
         return out
@@ -116,8 +117,6 @@ class _Scope:
 
 
 class _Collector(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
     def __init__(self, module: cst.Module, document: PythonDocument) -> None:
         self.module = module
         self.document = document
@@ -142,14 +141,16 @@ class _Collector(cst.CSTVisitor):
         self.scheduled: list[CdkScheduledTask] = []
         self.managed_tags_override = False  # an escape hatch sets EnableECSManagedTags
         self.count = 0
+        # pointer -> the node it points at: located in one pass once the walk is done (libcst's
+        # PositionProvider locates every node of the module, which took most of the time)
+        self.located: dict[str, cst.CSTNode] = {}
 
     # --- positions ---------------------------------------------------------------------
 
     def _pointer(self, node: cst.CSTNode, kind: str) -> str:
         self.count += 1
         pointer = f"/{kind}{self.count}"
-        position = self.get_metadata(PositionProvider, node).start
-        self.document.positions[pointer] = (position.line, position.column + 1)
+        self.located[pointer] = node
         return pointer
 
     def _keyword_positions(
@@ -157,9 +158,8 @@ class _Collector(cst.CSTVisitor):
     ) -> None:
         for arg in call.args:
             if arg.keyword is not None:
-                position = self.get_metadata(PositionProvider, arg).start
                 name = (rename or {}).get(arg.keyword.value, arg.keyword.value)
-                self.document.positions[f"{pointer}/{name}"] = (position.line, position.column + 1)
+                self.located[f"{pointer}/{name}"] = arg
 
     # --- imports and scopes ------------------------------------------------------------
 
@@ -501,8 +501,7 @@ class _Collector(cst.CSTVisitor):
             self.resources.append(PythonRunTask(self.document, pointer, kwargs, node))
 
     def _position(self, pointer: str, node: cst.CSTNode) -> None:
-        position = self.get_metadata(PositionProvider, node).start
-        self.document.positions[pointer] = (position.line, position.column + 1)
+        self.located[pointer] = node
 
     def _identifier(self, node: cst.Call) -> Any:
         """The construct's id: ``ecs.X(self, "Id", ...)``."""
@@ -555,9 +554,7 @@ class _Collector(cst.CSTVisitor):
                 compatibility = cdk.compatibilities(given, self.module.code_for_node(given))
             else:  # required by CDK: a call without it does not synthesize
                 compatibility = spread_value if spread else Unknown("(no compatibility)")
-                self.document.positions[f"{pointer}/requiresCompatibilities"] = (
-                    self.document.positions[pointer]
-                )
+                self.located[f"{pointer}/requiresCompatibilities"] = self.located[pointer]
             fargate = isinstance(compatibility, list) and "FARGATE" in compatibility
             if "network_mode" in args:
                 given = args["network_mode"]
@@ -821,6 +818,7 @@ def _is_self_attribute(node: Any) -> bool:
 
 def collect(module: cst.Module, document: PythonDocument) -> list[Any]:
     collector = _Collector(module, document)
-    MetadataWrapper(module, unsafe_skip_copy=True).visit(collector)
+    module.visit(collector)
     collector.finish()
+    document.positions.update(starts(module, document.text, collector.located))
     return [*collector.resources, *(c for c in collector.code.values() if c.calls)]
