@@ -461,7 +461,7 @@ def run_lint(args: argparse.Namespace) -> int:
             for path, old, new in changes:
                 sys.stdout.write(fix.unified_diff(path, old, new))
             for error in result.errors:  # a file that does not parse: not silence
-                print(f"ecs-advisor: error: {error}", file=sys.stderr)
+                _say("error", str(error))
             return 2 if result.errors else 1 if changes else 0
         fix.write(changes)
         if changes:
@@ -492,7 +492,7 @@ def _fix_stdin(
     result = lint()
     _gate(args, result, settings_for)
     for error in result.errors:
-        print(f"ecs-advisor: error: {error}", file=sys.stderr)
+        _say("error", str(error))
     changes = [] if result.errors else fix.fixed_files(result, args.stdin_filename)
     fixed = [f for f in result.findings if f.fix is not None and f.fix.applicability == SAFE]
     if args.diff:
@@ -546,9 +546,9 @@ def _report(
         )
         return 2 if result.errors else 0
     for error in result.errors:
-        print(f"ecs-advisor: error: {error}", file=sys.stderr)
+        _say("error", str(error))
     for note in result.notes:
-        print(f"ecs-advisor: note: {note}", file=sys.stderr)
+        _say("note", str(note))
     reports = [(args.format, args.output)]
     for extra in args.report:
         fmt, _, path = extra.partition(":")
@@ -692,9 +692,7 @@ def run_audit(args: argparse.Namespace) -> int:
             options.progress.close()
     for error in result.audit_errors:
         where = " ".join(v for v in (error.get("account"), error.get("region")) if v)
-        print(
-            f"ecs-advisor: error: {where}: {error['source']}: {error['message']}", file=sys.stderr
-        )
+        _say("error", f"{where}: {error['source']}: {error['message']}")
     from advisor import report
 
     report.emit(result, [(args.format, file_output)])
@@ -739,6 +737,14 @@ def run_pricing(args: argparse.Namespace) -> int:
     return update_cache(args.profile, args.endpoint_region)
 
 
+def _say(kind: str, text: str) -> None:
+    """One line on standard error; control characters from file names or AWS shown, not sent
+    (a name can hold an escape sequence that would paint the terminal)."""
+    from advisor.report.escape import terminal
+
+    print(f"ecs-advisor: {kind}: {terminal(text)}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -754,7 +760,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except ConfigError as exc:
-        print(f"ecs-advisor: error: {exc}", file=sys.stderr)
+        _say("error", str(exc))
         return 2
     except KeyboardInterrupt:
         return 130

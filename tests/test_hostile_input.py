@@ -341,3 +341,13 @@ def test_a_fix_that_would_not_compile_is_not_written(tmp_path, capsys):
     (tmp_path / "run.py").write_text(Document.text, encoding="utf-8")
     assert fix.fixed_files(Result) == []
     assert "run.py: fix not applied: the result would not compile" in capsys.readouterr().err
+
+
+def test_an_error_line_shows_the_control_characters_of_a_file_name(cli, tmp_path):
+    """stderr is a terminal too: a file name holding an escape sequence never paints it."""
+    name = "web\x1b[31m.json"
+    (tmp_path / name).write_text('{"family": "web", "containerDefinitions": [', encoding="utf-8")
+    code, _, err = cli("lint", str(tmp_path / name))
+    assert code == 2
+    assert "\x1b" not in err
+    assert "web\\x1b[31m.json" in err and err.count("\n") == 1
