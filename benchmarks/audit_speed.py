@@ -203,8 +203,8 @@ def reading(services: int, latency: float, cloudtrail: str) -> None:
 
 def judging(services: int) -> float:
     """Seconds to judge and price ``services`` live services (one task definition each)."""
-    from advisor.audit.account_reader import RegionData
     from advisor.audit.audit_command import _audit_result, _judge
+    from advisor.audit.region_data import RegionData
     from advisor.config import Settings
 
     data = RegionData(ACCOUNT, REGION)

@@ -458,7 +458,8 @@ def test_records_are_counted_by_their_keys_plain_or_escaped():
 def test_audit_progress_counts_files_and_lookup_records(tmp_path, monkeypatch):
     from test_audit import lookup_client
 
-    from advisor.audit.account_reader import Options, RegionData, _read_history
+    from advisor.audit.account_reader import Options, _read_history
+    from advisor.audit.region_data import RegionData
 
     path = _write(tmp_path / "trail.jsonl", ct.jsonl(records()))
     options = Options(START - 30 * DAY, START + 30 * DAY)

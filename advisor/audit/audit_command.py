@@ -13,7 +13,8 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from advisor.audit import aws_session
-from advisor.audit.account_reader import Options, RegionData, describe_error, read_region
+from advisor.audit.account_reader import Options, read_region
+from advisor.audit.region_data import RegionData, describe_error
 from advisor.config import ConfigError, Settings
 from advisor.engine import ReadContext, Result, judge
 from advisor.enrich import Pricing, price_history, price_services

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from botocore.exceptions import ClientError
 
 from advisor.audit import responses
+from advisor.audit.region_data import RegionData
 from advisor.history.actors import PERSON
 from advisor.history.events import Event
 from advisor.history.timefmt import parse_time
-
-if TYPE_CHECKING:  # the reader imports this module
-    from advisor.audit.account_reader import RegionData
 
 MAX_TASKS_PER_SERVICE = 5
 # Lines logged this close to the stop may be the task's own shutdown (SIGTERM handlers log):
