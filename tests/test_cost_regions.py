@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from conftest import good_service, good_taskdef
+from test_cost import cost_json, no_user_cache  # noqa: F401 - the fixture applies here too
 
 from advisor.cost.prices import PriceTable
 
@@ -23,19 +24,6 @@ COMMERCIAL = (
     "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1",
     "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
 )  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def no_user_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.delenv("AWS_REGION", raising=False)
-    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
-
-
-def cost_json(cli, *args):
-    code, out, err = cli("cost", *args, "--format", "json")
-    assert code == 0, err
-    return json.loads(out, parse_float=Decimal)
 
 
 # --- the table ------------------------------------------------------------------------------
