@@ -32,11 +32,6 @@ KNOWN_REGIONS = (
 STALE_AFTER_DAYS = 90
 
 
-def default_region() -> str:
-    """Where prices come from unless the user says: AWS_REGION, AWS_DEFAULT_REGION, us-east-1."""
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-
-
 def price_age_note(as_of: str) -> str | None:
     """A warning when the prices used are old enough to have changed."""
     import datetime
